@@ -1,0 +1,132 @@
+/// Gives each distinct byte string (a client id, a clinician id, a site) a small integer, in order of
+/// first appearance, without making a `String` per row.
+///
+/// Open addressing with linear probing over a power-of-two table; keys live end to end in one byte
+/// arena. Exports are usually grouped by client, so the last key looked up is checked first: most rows
+/// cost one short comparison. Each new key is checked once for valid UTF-8.
+struct ByteInterner {
+  private(set) var arena: [UInt8] = []
+  private(set) var keyStart: [Int] = []
+  private(set) var keyLength: [Int32] = []
+  /// Whether each key is valid UTF-8.
+  private(set) var valid: [Bool] = []
+  private var hashes: [UInt64] = []
+  private var slots: [Int32]
+  private var mask: Int
+  private var lastID: Int32 = -1
+
+  init(capacity: Int = 1024) {
+    var size = 16
+    while size < capacity * 2 { size <<= 1 }
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  var count: Int { keyStart.count }
+
+  /// The key with this id, decoded (invalid UTF-8 replaced by U+FFFD).
+  func string(_ id: UInt32) -> String {
+    let start = keyStart[Int(id)], length = Int(keyLength[Int(id)])
+    return String(decoding: arena[start..<(start + length)], as: UTF8.self)
+  }
+
+  func bytes(_ id: UInt32) -> ArraySlice<UInt8> {
+    let start = keyStart[Int(id)]
+    return arena[start..<(start + Int(keyLength[Int(id)]))]
+  }
+
+  /// The id of `count` bytes at `p`, adding them when new.
+  @inline(__always)
+  mutating func intern(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+    if lastID >= 0, equals(lastID, p, count) { return UInt32(lastID) }
+    let h = ByteInterner.hash(p, count)
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let id = slots[slot]
+      if id < 0 { break }
+      if hashes[Int(id)] == h, equals(id, p, count) {
+        lastID = id
+        return UInt32(id)
+      }
+      slot = (slot + 1) & mask
+    }
+    let id = Int32(keyStart.count)
+    keyStart.append(arena.count)
+    keyLength.append(Int32(count))
+    hashes.append(h)
+    arena.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
+    valid.append(ByteInterner.isValidUTF8(p, count))
+    slots[slot] = id
+    lastID = id
+    if keyStart.count * 2 > slots.count { grow() }
+    return UInt32(id)
+  }
+
+  @inline(__always)
+  private func equals(_ id: Int32, _ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    guard Int(keyLength[Int(id)]) == count else { return false }
+    let start = keyStart[Int(id)]
+    return arena.withUnsafeBufferPointer { a in
+      let key = a.baseAddress! + start
+      for i in 0..<count where key[i] != p[i] { return false }
+      return true
+    }
+  }
+
+  private mutating func grow() {
+    let size = slots.count * 2
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+    for id in 0..<keyStart.count {
+      var slot = Int(truncatingIfNeeded: hashes[id]) & mask
+      while slots[slot] >= 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(id)
+    }
+  }
+
+  /// A 64-bit hash of the bytes: eight-byte words mixed by multiplication (wyhash-style folding).
+  @inline(__always)
+  static func hash(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= count {
+      h = mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      i += 8
+    }
+    if i < count {
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      while i < count {
+        tail |= UInt64(p[i]) << shift
+        shift += 8
+        i += 1
+      }
+      h = mix(h ^ tail)
+    }
+    return h ^ (h >> 29)
+  }
+
+  @inline(__always)
+  static func mix(_ x: UInt64) -> UInt64 {
+    let product = x.multipliedFullWidth(by: 0xA076_1D64_78BD_642F)
+    return product.high ^ product.low
+  }
+
+  static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var ascii = true
+    for i in 0..<count where p[i] >= 0x80 {
+      ascii = false
+      break
+    }
+    if ascii { return true }
+    let buffer = UnsafeBufferPointer(start: p, count: count)
+    return String(validating: buffer, as: UTF8.self) != nil
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -1,0 +1,319 @@
+import Dispatch
+
+/// What one input file gave.
+public struct FileSummary: Sendable, Equatable {
+  /// The path as given on the command line.
+  public var path: String
+  public var bytes: Int
+  /// Records after the header, blank lines not counted.
+  public var rowsRead: Int
+  /// Rows that passed the field checks (duplicates are resolved later, across files).
+  public var rowsParsed: Int
+  public var rowsRejected: Int
+  public var blankLines: Int
+  /// The header as written in the file.
+  public var header: [String]
+  /// Threads that parsed the file.
+  public var threads: Int
+}
+
+/// The rows of all input files, with everything that could not be used.
+public struct IngestResult: Sendable {
+  public var rows: ScoreRows
+  public var names: NameTables
+  public var rejects: [Reject]
+  public var files: [FileSummary]
+  /// Seconds spent parsing and merging, summed over files.
+  public var parseSeconds = 0.0
+  public var mergeSeconds = 0.0
+}
+
+/// Reads long-format score files (FORMATS.md, "Input") into `ScoreRows`.
+///
+/// Each file is read in blocks by `pread` (see `InputFile`). A large file is cut into equal byte ranges,
+/// one per thread; each thread starts after the first line break in its range and parses the records
+/// that start inside it. A line break inside a quoted field could make a thread start in the middle of a
+/// record, so the cut is checked afterwards: every thread must have ended exactly where the next one
+/// began. When one did not, the file is parsed again by a single thread, so the result never depends on
+/// where the cuts fell.
+public struct CSVIngest: Sendable {
+  public let registry: InstrumentRegistry
+  public let options: IngestOptions
+
+  public init(registry: InstrumentRegistry, options: IngestOptions = IngestOptions()) {
+    self.registry = registry
+    self.options = options
+  }
+
+  public func read(files: [String]) throws -> IngestResult {
+    var defaultInstrument: Int? = nil
+    if let name = options.defaultInstrument {
+      guard let index = registry.index(of: name) else { throw IngestError.unknownDefaultInstrument(name: name) }
+      defaultInstrument = index
+    }
+    var merger = Merger()
+    var summaries: [FileSummary] = []
+    var parseSeconds = 0.0, mergeSeconds = 0.0
+    for path in files {
+      let file = try InputFile(path: path)
+      guard file.size > 0 else { throw IngestError.empty(file: path) }
+      let header = try readHeader(file)
+      let layout = try ColumnLayout.resolve(
+        header: header.names, mapping: options.mapping,
+        hasDefaultInstrument: defaultInstrument != nil, file: path)
+      let clock = ContinuousClock()
+      let t0 = clock.now
+      var parts = try parse(file, layout: layout, header: header, defaultInstrument: defaultInstrument)
+      let t1 = clock.now
+      parseSeconds += t0.duration(to: t1).seconds
+      try file.checkUnchanged()
+      let summary = FileSummary(
+        path: path, bytes: file.size,
+        rowsRead: parts.reduce(0) { $0 + $1.rowsRead },
+        rowsParsed: parts.reduce(0) { $0 + $1.rows.count },
+        rowsRejected: parts.reduce(0) { $0 + $1.rejects.count },
+        blankLines: parts.reduce(0) { $0 + $1.blankLines } + header.blankLines,
+        header: header.names, threads: parts.count)
+      merger.append(&parts)
+      mergeSeconds += t1.duration(to: clock.now).seconds
+      summaries.append(summary)
+    }
+    return IngestResult(
+      rows: merger.rows, names: merger.names(), rejects: merger.rejects, files: summaries,
+      parseSeconds: parseSeconds, mergeSeconds: mergeSeconds)
+  }
+
+  // MARK: - Header
+
+  struct Header {
+    var names: [String]
+    /// File offset of the first data record.
+    var dataStart: Int
+    /// Physical lines before the first data record (blank lines, header).
+    var lines: Int
+    var blankLines: Int
+  }
+
+  func readHeader(_ file: InputFile) throws -> Header {
+    var window = BlockWindow(file: file, start: 0, blockSize: 1 << 16)
+    defer { window.deallocate() }
+    _ = try window.refill()
+    if window.filled >= 3, window.bytes[0] == 0xEF, window.bytes[1] == 0xBB, window.bytes[2] == 0xBF {
+      window.consumed = 3
+    }
+    var scanner = RecordScanner()
+    var lines = 0
+    var blank = 0
+    while true {
+      let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)
+      switch outcome {
+      case .needMore:
+        _ = try window.refill()
+      case .record(let end, let next, let breaks):
+        if end == window.consumed {
+          // A blank line before the header.
+          lines += breaks
+          blank += 1
+          window.consumed = next
+          if window.consumed >= window.filled && window.atEndOfFile { throw IngestError.empty(file: file.path) }
+          continue
+        }
+        var names: [String] = []
+        for k in 0..<scanner.fieldCount {
+          var bytes = Array(UnsafeBufferPointer(start: window.bytes + scanner.starts[k], count: scanner.ends[k] - scanner.starts[k]))
+          if scanner.escaped[k] {
+            var unescaped: [UInt8] = []
+            var i = 0
+            while i < bytes.count {
+              unescaped.append(bytes[i])
+              i += bytes[i] == UInt8(ascii: "\"") ? 2 : 1
+            }
+            bytes = unescaped
+          }
+          names.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return Header(names: names, dataStart: window.offset + next, lines: lines + breaks, blankLines: blank)
+      }
+    }
+  }
+
+  // MARK: - Parallel parse
+
+  /// One thread's share of a file.
+  struct Part {
+    var parser: RowParser
+    /// File offsets of the first record parsed and of the byte after the last.
+    var start: Int
+    var end: Int
+    /// Line breaks consumed (inside and between records).
+    var lineBreaks: Int
+  }
+
+  func parse(_ file: InputFile, layout: ColumnLayout, header: Header, defaultInstrument: Int?) throws -> [RowParser] {
+    let dataBytes = file.size - header.dataStart
+    let threads = dataBytes >= options.parallelThreshold ? max(1, options.threads) : 1
+    let makeParser: @Sendable () -> RowParser = {
+      RowParser(fileName: file.path, layout: layout, registry: registry, options: options, defaultInstrument: defaultInstrument)
+    }
+    if threads > 1 {
+      let results = ResultSlots<Result<Part, Error>>(count: threads)
+      let share = dataBytes / threads
+      DispatchQueue.concurrentPerform(iterations: threads) { k in
+        let from = header.dataStart + k * share
+        let to = k == threads - 1 ? file.size : header.dataStart + (k + 1) * share
+        results[k] = Result { try parseRange(file, from: from, to: to, alignToLine: k > 0, parser: makeParser()) }
+      }
+      var parts = try results.values.map { try $0.get() }
+      let aligned = zip(parts, parts.dropFirst()).allSatisfy { $0.end == $1.start }
+      if aligned {
+        var lineBase = header.lines
+        for k in parts.indices {
+          parts[k].parser.shiftLines(by: lineBase)
+          lineBase += parts[k].lineBreaks
+        }
+        return parts.map(\.parser)
+      }
+    }
+    var single = try parseRange(file, from: header.dataStart, to: file.size, alignToLine: false, parser: makeParser())
+    single.parser.shiftLines(by: header.lines)
+    return [single.parser]
+  }
+
+  /// Parses the records that start in `from..<to`. With `alignToLine`, parsing begins after the first
+  /// line break at or after `from`.
+  func parseRange(_ file: InputFile, from: Int, to: Int, alignToLine: Bool, parser: RowParser) throws -> Part {
+    var parser = parser
+    // Aligning starts one byte early, so that a record beginning exactly at `from` is kept.
+    var window = BlockWindow(file: file, start: alignToLine ? from - 1 : from, blockSize: options.blockSize)
+    defer { window.deallocate() }
+    var lineBreaks = 0
+    if alignToLine {
+      var found = false
+      while !found {
+        guard try window.refill() else { break }
+        var i = window.consumed
+        while i < window.filled, window.bytes[i] != UInt8(ascii: "\n") { i += 1 }
+        if i < window.filled {
+          window.consumed = i + 1
+          found = true
+        } else {
+          window.consumed = window.filled
+        }
+      }
+      if !found { return Part(parser: parser, start: file.size, end: file.size, lineBreaks: 0) }
+    } else {
+      _ = try window.refill()
+    }
+    let start = window.position
+    parser.reserve(estimatedRows: (to - start) / 40 + 16)
+    var scanner = RecordScanner()
+    while window.position < to {
+      let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)
+      switch outcome {
+      case .needMore:
+        // `needMore` comes only before the end of the file, so there is always more to read.
+        _ = try window.refill()
+      case .record(let end, let next, let breaks):
+        parser.add(scanner, window.bytes, start: window.consumed, end: end, line: lineBreaks + 1)
+        lineBreaks += breaks
+        window.consumed = next
+        if window.consumed >= window.filled, window.atEndOfFile { return Part(parser: parser, start: start, end: window.position, lineBreaks: lineBreaks) }
+      }
+    }
+    return Part(parser: parser, start: start, end: window.position, lineBreaks: lineBreaks)
+  }
+}
+
+extension RowParser {
+  /// Makes line numbers absolute once the lines before this thread's range are known.
+  mutating func shiftLines(by base: Int) {
+    guard base != 0 else { return }
+    let shift = UInt32(truncatingIfNeeded: base)
+    for i in rows.line.indices { rows.line[i] &+= shift }
+    for i in rejects.indices { rejects[i].line += base }
+  }
+
+  mutating func reserve(estimatedRows: Int) {
+    rows.reserve(estimatedRows)
+  }
+}
+
+/// Slots that concurrent iterations fill, one each, without locks: iteration k writes only slot k.
+final class ResultSlots<Value>: @unchecked Sendable {
+  private var storage: [Value?]
+  init(count: Int) { storage = Array(repeating: nil, count: count) }
+  subscript(index: Int) -> Value {
+    get { storage[index]! }
+    set { storage[index] = newValue }
+  }
+  var values: [Value] { storage.map { $0! } }
+}
+
+/// Gathers the parts of every file into one `ScoreRows`, giving text values ids shared by all files.
+///
+/// Columns are moved one at a time and each part's copy is freed as soon as it is appended, so the
+/// peak is the table plus one column, not two tables.
+struct Merger {
+  var rows = ScoreRows()
+  var rejects: [Reject] = []
+  var clients = ByteInterner(capacity: 1 << 16)
+  var episodes = ByteInterner()
+  var clinicians = ByteInterner(capacity: 256)
+  var sites = ByteInterner(capacity: 16)
+
+  mutating func append(_ parts: inout [RowParser]) {
+    let before = rows.count
+    let added = parts.reduce(0) { $0 + $1.rows.count }
+    func remap(_ local: ByteInterner, into global: inout ByteInterner) -> [UInt32] {
+      (0..<local.count).map { id in
+        local.bytes(UInt32(id)).withUnsafeBufferPointer { b in
+          global.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count)
+        }
+      }
+    }
+    let clientMaps = parts.indices.map { remap(parts[$0].clients, into: &clients) }
+    let episodeMaps = parts.indices.map { remap(parts[$0].episodes, into: &episodes) }
+    let clinicianMaps = parts.indices.map { remap(parts[$0].clinicians, into: &clinicians) }
+    let siteMaps = parts.indices.map { remap(parts[$0].sites, into: &sites) }
+
+    func gather<T>(_ column: WritableKeyPath<ScoreRows, [T]>, map: ((Int, T) -> T)? = nil) {
+      rows[keyPath: column].reserveCapacity(before + added)
+      for k in parts.indices {
+        if let map {
+          rows[keyPath: column].append(contentsOf: parts[k].rows[keyPath: column].lazy.map { map(k, $0) })
+        } else {
+          rows[keyPath: column].append(contentsOf: parts[k].rows[keyPath: column])
+        }
+        parts[k].rows[keyPath: column] = []
+      }
+    }
+    gather(\.client) { clientMaps[$0][Int($1)] }
+    gather(\.episode) { episodeMaps[$0][Int($1)] }
+    gather(\.clinician) { clinicianMaps[$0][Int($1)] }
+    gather(\.site) { siteMaps[$0][Int($1)] }
+    gather(\.instrument)
+    gather(\.session)
+    gather(\.date)
+    gather(\.score)
+    gather(\.episodeEnd)
+    gather(\.line)
+    rows.fileRows.append(before..<(before + added))
+    for k in parts.indices { rejects.append(contentsOf: parts[k].rejects) }
+  }
+
+  func names() -> NameTables {
+    var names = NameTables()
+    names.clients = (0..<clients.count).map { clients.string(UInt32($0)) }
+    names.episodes = (0..<episodes.count).map { episodes.string(UInt32($0)) }
+    names.clinicians = (0..<clinicians.count).map { clinicians.string(UInt32($0)) }
+    names.sites = (0..<sites.count).map { sites.string(UInt32($0)) }
+    return names
+  }
+}
+
+extension Duration {
+  /// The duration in seconds.
+  public var seconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) * 1e-18
+  }
+}

@@ -1,0 +1,85 @@
+/// Readers for single field values, working on raw bytes (`p[start..<end]`).
+enum FieldValues {
+  /// Powers of ten up to 10^22, all exact in a Double.
+  static let powersOfTen: [Double] = (0...22).map { exponent in
+    var value = 1.0
+    for _ in 0..<exponent { value *= 10 }
+    return value
+  }
+
+  /// Narrows `start..<end` past leading and trailing spaces and tabs.
+  @inline(__always)
+  static func trim(_ p: UnsafePointer<UInt8>, _ start: inout Int, _ end: inout Int) {
+    while start < end, p[start] == 0x20 || p[start] == 0x09 { start += 1 }
+    while end > start, p[end - 1] == 0x20 || p[end - 1] == 0x09 { end -= 1 }
+  }
+
+  /// A plain decimal number: optional sign, digits, optional `.` and digits (`12`, `-3`, `12.5`, `.5`).
+  ///
+  /// The digits are read as an integer and divided by a power of ten: both exact in a Double for up to
+  /// 15 significant digits and 22 decimals, so the quotient is the correctly rounded value, the same
+  /// as `strtod` gives. Longer numbers fall back to the standard library parser. Exponents, thousands
+  /// separators, decimal commas, `inf` and `nan` are not numbers here.
+  @inline(__always)
+  static func decimal(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+    var i = start
+    var negative = false
+    if i < end, p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+      negative = p[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var decimals = 0
+    var seenPoint = false
+    while i < end {
+      let b = p[i]
+      if b == UInt8(ascii: ".") {
+        if seenPoint { return nil }
+        seenPoint = true
+      } else {
+        let d = b &- 48
+        guard d <= 9 else { return nil }
+        mantissa = mantissa &* 10 &+ UInt64(d)
+        digits += 1
+        if seenPoint { decimals += 1 }
+      }
+      i += 1
+    }
+    guard digits > 0 else { return nil }
+    if digits > 15 || decimals > 22 {
+      let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+      return Double(text)
+    }
+    let magnitude = Double(mantissa) / powersOfTen[decimals]
+    return negative ? -magnitude : magnitude
+  }
+
+  /// A non-negative whole number of at most nine digits (session numbers).
+  @inline(__always)
+  static func count(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int32? {
+    guard end > start, end - start <= 9 else { return nil }
+    var value: Int32 = 0
+    for i in start..<end {
+      let d = p[i] &- 48
+      guard d <= 9 else { return nil }
+      value = value * 10 + Int32(d)
+    }
+    return value
+  }
+
+  /// Whether the bytes equal one of the missing-value tokens.
+  @inline(__always)
+  static func isMissingToken(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ tokens: [[UInt8]]) -> Bool {
+    let n = end - start
+    for token in tokens where token.count == n {
+      var same = true
+      for k in 0..<n where p[start + k] != token[k] {
+        same = false
+        break
+      }
+      if same { return true }
+    }
+    return false
+  }
+}

@@ -1,0 +1,25 @@
+/// How input files are read: the command-line options of FORMATS.md that shape ingest.
+public struct IngestOptions: Sendable {
+  /// `--map FIELD=COLUMN`: read FIELD from a column with another name.
+  public var mapping: [InputField: String] = [:]
+  /// `--date-format`: layout of `date` and `episode_end` (default ISO `YYYY-MM-DD`).
+  public var dateFormat: DateFormat = .iso
+  /// `--na`: cell values that mean "missing" besides the empty cell.
+  public var missingTokens: [String] = ["NA"]
+  /// `--instrument NAME`: the instrument of every row of a single-measure file without an instrument column.
+  public var defaultInstrument: String? = nil
+  /// Worker threads for one file; files smaller than `parallelThreshold` bytes are read by one.
+  public var threads: Int = IngestOptions.defaultThreads
+  /// Size from which a file is split between threads.
+  public var parallelThreshold: Int = 4 << 20
+  /// Bytes read from the file at a time by each thread.
+  public var blockSize: Int = 1 << 22
+  /// Longest raw row kept in rejects.csv, in bytes; longer rows are cut with a note.
+  public var rawRowLimit: Int = 4096
+
+  public init() {}
+
+  public static var defaultThreads: Int {
+    max(1, min(8, sysconfActiveProcessors()))
+  }
+}

@@ -1,0 +1,158 @@
+/// Splits CSV bytes into records and fields (RFC 4180), without copying.
+///
+/// - Fields are separated by `,`; records end at LF, CRLF or a lone CR.
+/// - A field that starts with `"` is quoted: it may hold commas, line breaks and doubled quotes `""`
+///   (one literal quote), and ends at the next single `"`. Characters between a closing quote and the
+///   next separator, or a quote never closed before the end of the file, make the record `malformed`.
+/// - A `"` inside an unquoted field is kept as a literal character.
+/// Line breaks inside quoted fields are counted, so every record knows the physical line it starts on.
+struct RecordScanner {
+  /// Start and end (exclusive) of each field's content, quotes removed, relative to the scan base;
+  /// `escaped[k]` is nonzero when field k was quoted and held a doubled quote that must be undone.
+  private(set) var starts: UnsafeMutablePointer<Int>
+  private(set) var ends: UnsafeMutablePointer<Int>
+  private(set) var escaped: UnsafeMutablePointer<Bool>
+  private var capacity: Int
+  private let storage: SpanStorage
+  var fieldCount = 0
+  /// A quote was left open at the end of the file, or text followed a closing quote.
+  var malformed = false
+
+  enum Outcome {
+    /// A whole record `[start, end)` without its line break; the next record starts at `next`.
+    case record(end: Int, next: Int, lineBreaks: Int)
+    /// The bytes end inside the record and more of the file follows.
+    case needMore
+  }
+
+  init() {
+    storage = SpanStorage(capacity: 32)
+    starts = storage.starts
+    ends = storage.ends
+    escaped = storage.escaped
+    capacity = 32
+  }
+
+  @inline(__always)
+  private mutating func addField(_ start: Int, _ end: Int, _ hasEscape: Bool) {
+    if fieldCount == capacity {
+      storage.grow()
+      starts = storage.starts
+      ends = storage.ends
+      escaped = storage.escaped
+      capacity = storage.capacity
+    }
+    starts[fieldCount] = start
+    ends[fieldCount] = end
+    escaped[fieldCount] = hasEscape
+    fieldCount += 1
+  }
+
+  /// Scans one record of `p[from..<limit]`. `atEnd` says that `limit` is the end of the file.
+  mutating func scan(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, atEnd: Bool) -> Outcome {
+    let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    let quote = UInt8(ascii: "\"")
+    fieldCount = 0
+    malformed = false
+    var i = from
+    var lineBreaks = 0
+    while true {
+      if i < limit, p[i] == quote {
+        // Quoted field.
+        i += 1
+        let contentStart = i
+        var hasEscape = false
+        while true {
+          while i < limit, p[i] != quote {
+            if p[i] == lf { lineBreaks += 1 }
+            i += 1
+          }
+          if i >= limit {
+            if !atEnd { return .needMore }
+            addField(contentStart, limit, hasEscape)
+            malformed = true
+            return .record(end: limit, next: limit, lineBreaks: lineBreaks)
+          }
+          // p[i] is a quote: doubled, or closing.
+          if i + 1 < limit, p[i + 1] == quote {
+            hasEscape = true
+            i += 2
+            continue
+          }
+          if i + 1 >= limit, !atEnd { return .needMore }
+          break
+        }
+        addField(contentStart, i, hasEscape)
+        i += 1
+        // Anything before the next separator is stray text after the closing quote.
+        if i < limit, p[i] != comma, p[i] != lf, p[i] != cr {
+          malformed = true
+          while i < limit, p[i] != comma, p[i] != lf, p[i] != cr { i += 1 }
+        }
+      } else {
+        let fieldStart = i
+        while i < limit {
+          let b = p[i]
+          if b == comma || b == lf || b == cr { break }
+          i += 1
+        }
+        addField(fieldStart, i, false)
+      }
+      if i >= limit {
+        if !atEnd { return .needMore }
+        return .record(end: limit, next: limit, lineBreaks: lineBreaks)
+      }
+      let b = p[i]
+      if b == comma {
+        i += 1
+        continue
+      }
+      if b == lf { return .record(end: i, next: i + 1, lineBreaks: lineBreaks + 1) }
+      // CR: CRLF or a lone CR.
+      if i + 1 < limit {
+        if p[i + 1] == lf { return .record(end: i, next: i + 2, lineBreaks: lineBreaks + 1) }
+        return .record(end: i, next: i + 1, lineBreaks: lineBreaks + 1)
+      }
+      if !atEnd { return .needMore }
+      return .record(end: i, next: i + 1, lineBreaks: lineBreaks + 1)
+    }
+  }
+}
+
+/// The memory behind a scanner's field spans (a class, so that it is freed once).
+final class SpanStorage {
+  private(set) var starts: UnsafeMutablePointer<Int>
+  private(set) var ends: UnsafeMutablePointer<Int>
+  private(set) var escaped: UnsafeMutablePointer<Bool>
+  private(set) var capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    starts = .allocate(capacity: capacity)
+    ends = .allocate(capacity: capacity)
+    escaped = .allocate(capacity: capacity)
+  }
+
+  func grow() {
+    let larger = capacity * 2
+    let s = UnsafeMutablePointer<Int>.allocate(capacity: larger)
+    let e = UnsafeMutablePointer<Int>.allocate(capacity: larger)
+    let q = UnsafeMutablePointer<Bool>.allocate(capacity: larger)
+    s.update(from: starts, count: capacity)
+    e.update(from: ends, count: capacity)
+    q.update(from: escaped, count: capacity)
+    starts.deallocate()
+    ends.deallocate()
+    escaped.deallocate()
+    starts = s
+    ends = e
+    escaped = q
+    capacity = larger
+  }
+
+  deinit {
+    starts.deallocate()
+    ends.deallocate()
+    escaped.deallocate()
+  }
+}

@@ -1,0 +1,303 @@
+/// Turns the records of one byte range of one file into rows and rejects: the per-thread half of ingest.
+///
+/// Checks every field of FORMATS.md and rejects the row with the first problem found, in this order:
+/// malformed quotes, field count, client id, instrument, session, date, score, range, encoding.
+struct RowParser {
+  let fileName: String
+  let layout: ColumnLayout
+  let registry: InstrumentRegistry
+  let dateFormat: DateFormat
+  let missingTokens: [[UInt8]]
+  let rawRowLimit: Int
+  /// Registry index of `--instrument`, for files without an instrument column.
+  let defaultInstrument: Int?
+
+  // Column positions, -1 when absent.
+  let clientColumn: Int, episodeColumn: Int, clinicianColumn: Int, siteColumn: Int
+  let instrumentColumn: Int, sessionColumn: Int, dateColumn: Int, scoreColumn: Int
+  let episodeEndColumn: Int
+
+  var rows = ScoreRows()
+  var rejects: [Reject] = []
+  var clients = ByteInterner()
+  var episodes = ByteInterner()
+  var clinicians = ByteInterner(capacity: 64)
+  var sites = ByteInterner(capacity: 16)
+  var instrumentNames = ByteInterner(capacity: 16)
+  /// Registry index for each distinct instrument text (-1 unknown).
+  var instrumentOfName: [Int] = []
+  var rowsRead = 0
+  /// The last ten-byte date read, and its day number.
+  var lastDateHead: UInt64 = 0
+  var lastDateTail: UInt16 = 0
+  var lastDateDays: Int32 = 0
+  /// Each instrument's range, copied out of the registry for the per-row check.
+  let minimums: [Double]
+  let maximums: [Double]
+  var blankLines = 0
+  let scratch = ScratchBuffer()
+
+  init(
+    fileName: String, layout: ColumnLayout, registry: InstrumentRegistry, options: IngestOptions,
+    defaultInstrument: Int?
+  ) {
+    self.fileName = fileName
+    self.layout = layout
+    self.registry = registry
+    self.dateFormat = options.dateFormat
+    self.missingTokens = options.missingTokens.map { Array($0.utf8) }
+    self.rawRowLimit = options.rawRowLimit
+    self.defaultInstrument = defaultInstrument
+    self.minimums = registry.instruments.map(\.minimum)
+    self.maximums = registry.instruments.map(\.maximum)
+    func column(_ field: InputField) -> Int { layout.column(of: field) ?? -1 }
+    clientColumn = column(.clientID)
+    episodeColumn = column(.episodeID)
+    clinicianColumn = column(.clinicianID)
+    siteColumn = column(.site)
+    instrumentColumn = column(.instrument)
+    sessionColumn = column(.session)
+    dateColumn = column(.date)
+    scoreColumn = column(.score)
+    episodeEndColumn = column(.episodeEnd)
+  }
+
+  private mutating func reject(
+    _ reason: RejectReason, _ field: String, _ detail: String,
+    _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int
+  ) {
+    let length = end - start
+    var raw = String(decoding: UnsafeBufferPointer(start: p + start, count: min(length, rawRowLimit)), as: UTF8.self)
+    if length > rawRowLimit { raw += " …[\(length - rawRowLimit) more bytes]" }
+    rejects.append(Reject(file: fileName, line: line, field: field, reason: reason, detail: detail, raw: raw))
+  }
+
+  /// The bytes of field `index` of the scanned record, as `(base, start, end)`: quotes removed, spaces
+  /// trimmed from unquoted fields, doubled quotes undone into a scratch buffer (valid until the next
+  /// call).
+  @inline(__always)
+  private func span(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> (UnsafePointer<UInt8>, Int, Int) {
+    var start = scanner.starts[index], end = scanner.ends[index]
+    if scanner.escaped[index] {
+      let out = scratch.reserve(end - start)
+      var n = 0
+      var i = start
+      while i < end {
+        out[n] = p[i]
+        n += 1
+        i += p[i] == UInt8(ascii: "\"") ? 2 : 1
+      }
+      return (UnsafePointer(out), 0, n)
+    }
+    let quoted = start > 0 && p[start - 1] == UInt8(ascii: "\"")
+    if !quoted { FieldValues.trim(p, &start, &end) }
+    return (p, start, end)
+  }
+
+  /// A field's text for messages, in quotes, cut after 60 bytes.
+  private func shown(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> String {
+    let (q, s, e) = span(scanner, index, p)
+    let n = min(e - s, 60)
+    let text = String(decoding: UnsafeBufferPointer(start: q + s, count: n), as: UTF8.self)
+    return "\"" + text + (e - s > n ? "…" : "") + "\""
+  }
+
+  /// A date field: `.missing` when empty or a `--na` token. Rows of one session share a date, so the
+  /// last ten-byte date read is remembered and compared as two integers before parsing again.
+  private mutating func date(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> FieldValue<Int32> {
+    let (q, s, e) = span(scanner, index, p)
+    if e - s == 10 {
+      let raw = UnsafeRawPointer(q + s)
+      let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+      if head == lastDateHead, tail == lastDateTail { return .value(lastDateDays) }
+      guard let d = dateFormat.parse(q + s, 10) else { return .invalid }
+      (lastDateHead, lastDateTail, lastDateDays) = (head, tail, d.days)
+      return .value(d.days)
+    }
+    if e == s || FieldValues.isMissingToken(q, s, e, missingTokens) { return .missing }
+    if let d = dateFormat.parse(q + s, e - s) { return .value(d.days) }
+    return .invalid
+  }
+
+  /// Reads one record `p[start..<end]` that starts on physical line `line`.
+  mutating func add(_ scanner: RecordScanner, _ p: UnsafePointer<UInt8>, start: Int, end: Int, line: Int) {
+    if end == start {
+      blankLines += 1
+      return
+    }
+    rowsRead += 1
+    func fail(_ reason: RejectReason, _ field: String, _ detail: String) {
+      reject(reason, field, detail, p, start, end, line: line)
+    }
+    if scanner.malformed {
+      fail(.badQuote, "row", "a quoted field is not closed, or text follows its closing quote")
+      return
+    }
+    let expected = layout.header.count
+    guard scanner.fieldCount == expected else {
+      fail(.fieldCount, "row", "expected \(expected) fields as in the header, found \(scanner.fieldCount)")
+      return
+    }
+
+    // client_id
+    var (q, s, e) = span(scanner, clientColumn, p)
+    guard e > s else {
+      fail(.missingValue, "client_id", "client_id is empty")
+      return
+    }
+    let client = clients.intern(q + s, e - s)
+    var invalidText: String? = clients.valid[Int(client)] ? nil : "client_id"
+
+    // instrument
+    var instrument = defaultInstrument ?? 0
+    if instrumentColumn >= 0 {
+      (q, s, e) = span(scanner, instrumentColumn, p)
+      if e == s {
+        if defaultInstrument == nil {
+          fail(.missingValue, "instrument", "instrument is empty")
+          return
+        }
+      } else {
+        let nameID = Int(instrumentNames.intern(q + s, e - s))
+        if nameID == instrumentOfName.count {
+          instrumentOfName.append(registry.index(of: instrumentNames.string(UInt32(nameID))) ?? -1)
+        }
+        guard instrumentOfName[nameID] >= 0 else {
+          fail(.unknownInstrument, "instrument", "\(shown(scanner, instrumentColumn, p)) is not a known instrument name or alias (see `romtrack instruments`)")
+          return
+        }
+        instrument = instrumentOfName[nameID]
+      }
+    }
+
+    // session
+    var session = ScoreRows.noSession
+    if sessionColumn >= 0 {
+      (q, s, e) = span(scanner, sessionColumn, p)
+      if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
+        guard let value = FieldValues.count(q, s, e) else {
+          fail(.badNumber, "session", "session \(shown(scanner, sessionColumn, p)) is not a whole number >= 0")
+          return
+        }
+        session = value
+      }
+    }
+
+    // date
+    var date = ScoreRows.noDate
+    if dateColumn >= 0 {
+      switch self.date(scanner, dateColumn, p) {
+      case .missing: break
+      case .value(let d): date = d
+      case .invalid:
+        fail(.badDate, "date", "date \(shown(scanner, dateColumn, p)) is not a valid date in the format \(dateFormat.pattern)")
+        return
+      }
+    }
+    if session == ScoreRows.noSession && date == ScoreRows.noDate {
+      fail(.missingValue, sessionColumn >= 0 ? "session" : "date", "neither a session number nor a date is given")
+      return
+    }
+
+    // score
+    var score = Double.nan
+    (q, s, e) = span(scanner, scoreColumn, p)
+    if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
+      guard let value = FieldValues.decimal(q, s, e) else {
+        fail(.badNumber, "score", "score \(shown(scanner, scoreColumn, p)) is not a number (use . for decimals)")
+        return
+      }
+      guard value >= minimums[instrument], value <= maximums[instrument] else {
+        let entry = registry.instruments[instrument]
+        fail(.outOfRange, "score", "score \(FieldValues.shortNumber(value)) is outside the \(entry.name) range \(FieldValues.shortNumber(entry.minimum))-\(FieldValues.shortNumber(entry.maximum))")
+        return
+      }
+      score = value
+    }
+
+    // episode_end
+    var episodeEnd = ScoreRows.noDate
+    if episodeEndColumn >= 0 {
+      switch self.date(scanner, episodeEndColumn, p) {
+      case .missing: break
+      case .value(let d): episodeEnd = d
+      case .invalid:
+        fail(.badDate, "episode_end", "episode_end \(shown(scanner, episodeEndColumn, p)) is not a valid date in the format \(dateFormat.pattern)")
+        return
+      }
+    }
+
+    // optional text fields (the empty text where the column is absent)
+    (q, s, e) = episodeColumn >= 0 ? span(scanner, episodeColumn, p) : (p, 0, 0)
+    let episode = episodes.intern(q + s, e - s)
+    if !episodes.valid[Int(episode)] { invalidText = invalidText ?? "episode_id" }
+    (q, s, e) = clinicianColumn >= 0 ? span(scanner, clinicianColumn, p) : (p, 0, 0)
+    let clinician = clinicians.intern(q + s, e - s)
+    if !clinicians.valid[Int(clinician)] { invalidText = invalidText ?? "clinician_id" }
+    (q, s, e) = siteColumn >= 0 ? span(scanner, siteColumn, p) : (p, 0, 0)
+    let site = sites.intern(q + s, e - s)
+    if !sites.valid[Int(site)] { invalidText = invalidText ?? "site" }
+    if let invalidText {
+      fail(.badEncoding, invalidText, "\(invalidText) is not valid UTF-8 text (is the file saved as UTF-8?)")
+      return
+    }
+
+    rows.client.append(client)
+    rows.episode.append(episode)
+    rows.instrument.append(UInt16(instrument))
+    rows.clinician.append(clinician)
+    rows.site.append(site)
+    rows.session.append(session)
+    rows.date.append(date)
+    rows.score.append(score)
+    rows.episodeEnd.append(episodeEnd)
+    rows.line.append(UInt32(truncatingIfNeeded: line))
+  }
+}
+
+/// A parsed optional field.
+enum FieldValue<T> {
+  case missing
+  case value(T)
+  case invalid
+}
+
+/// A growable byte buffer owned by one parser, for fields whose doubled quotes must be undone.
+final class ScratchBuffer: @unchecked Sendable {
+  private var pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+  private var capacity = 256
+
+  /// A buffer of at least `count` bytes (its old contents are not kept).
+  func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+    if count > capacity {
+      pointer.deallocate()
+      capacity = max(count, capacity * 2)
+      pointer = .allocate(capacity: capacity)
+    }
+    return pointer
+  }
+
+  deinit { pointer.deallocate() }
+}
+
+extension FieldValues {
+  /// A number as people write it: no trailing `.0`, at most four decimals.
+  static func shortNumber(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+    var text = String(format4: value)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
+  }
+}
+
+extension String {
+  /// Fixed four-decimal formatting without Foundation.
+  init(format4 value: Double) {
+    let scaled = (abs(value) * 10_000).rounded()
+    let whole = Int(scaled / 10_000)
+    let fraction = Int(scaled) - whole * 10_000
+    let digits = String(fraction)
+    self = (value < 0 ? "-" : "") + String(whole) + "." + String(repeating: "0", count: 4 - digits.count) + digits
+  }
+}

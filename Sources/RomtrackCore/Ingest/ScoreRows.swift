@@ -1,0 +1,63 @@
+/// The usable rows of all input files, one array per field (structure of arrays).
+///
+/// Text fields are stored as ids into the string tables of `ScoreRows.Names`. Missing values have
+/// sentinels: `session` -1, `date` and `episodeEnd` `ScoreRows.noDate`, `score` NaN. Rows keep file order,
+/// files in the order given; `fileRows[k]` is the range of rows read from file k.
+public struct ScoreRows: Sendable {
+  public static let noDate = Int32.min
+  public static let noSession: Int32 = -1
+
+  public var client: [UInt32] = []
+  public var episode: [UInt32] = []
+  /// Index into the registry's instruments.
+  public var instrument: [UInt16] = []
+  public var clinician: [UInt32] = []
+  public var site: [UInt32] = []
+  public var session: [Int32] = []
+  /// Days since 1970-01-01 (see `CivilDate`).
+  public var date: [Int32] = []
+  public var score: [Double] = []
+  public var episodeEnd: [Int32] = []
+  /// Physical line (1-based) of each row in its file.
+  public var line: [UInt32] = []
+  /// Rows of each input file.
+  public var fileRows: [Range<Int>] = []
+
+  public var count: Int { client.count }
+
+  public init() {}
+
+  mutating func reserve(_ n: Int) {
+    client.reserveCapacity(n)
+    episode.reserveCapacity(n)
+    instrument.reserveCapacity(n)
+    clinician.reserveCapacity(n)
+    site.reserveCapacity(n)
+    session.reserveCapacity(n)
+    date.reserveCapacity(n)
+    score.reserveCapacity(n)
+    episodeEnd.reserveCapacity(n)
+    line.reserveCapacity(n)
+  }
+
+  /// The latest score date, if any row has a date.
+  public var latestDate: CivilDate? {
+    var latest = ScoreRows.noDate
+    for d in date where d > latest { latest = d }
+    return latest == ScoreRows.noDate ? nil : CivilDate(days: latest)
+  }
+
+  /// The file a row came from.
+  public func fileIndex(ofRow row: Int) -> Int {
+    fileRows.firstIndex { $0.contains(row) } ?? 0
+  }
+}
+
+/// The distinct text values of the input, in order of first appearance; rows refer to them by index.
+public struct NameTables: Sendable {
+  public var clients: [String] = []
+  public var episodes: [String] = []
+  public var clinicians: [String] = []
+  public var sites: [String] = []
+  public init() {}
+}

@@ -1,0 +1,51 @@
+import Foundation
+import RomtrackCore
+
+/// manifest.json: what a run read, with which settings, what it made of the rows, and how long each
+/// phase took (FORMATS.md). The only output file with a timestamp.
+public struct Manifest: Encodable {
+  public struct Input: Encodable {
+    public var path: String
+    public var bytes: Int
+    public var sha256: String?
+    public var rowsRead: Int
+    public var rowsRejected: Int
+    public var blankLines: Int
+    public var threads: Int
+  }
+
+  public var tool = "romtrack"
+  public var version: String
+  public var commandLine: [String]
+  public var createdAt: String
+  public var asOf: String?
+  public var parameters: [String: String]
+  public var inputs: [Input]
+  public var reconciliation: Reconciliation
+  public var timings: [StageTiming]
+  public var notes: [String]
+
+  public init(
+    version: String, commandLine: [String], asOf: CivilDate?, parameters: [String: String],
+    loaded: LoadedInput, notes: [String] = []
+  ) {
+    self.version = version
+    self.commandLine = commandLine
+    self.createdAt = ISO8601DateFormatter().string(from: Date())
+    self.asOf = asOf?.description
+    self.parameters = parameters
+    self.inputs = loaded.files.map {
+      Input(path: $0.path, bytes: $0.bytes, sha256: nil, rowsRead: $0.rowsRead, rowsRejected: $0.rowsRejected, blankLines: $0.blankLines, threads: $0.threads)
+    }
+    self.reconciliation = loaded.reconciliation
+    self.timings = loaded.timings
+    self.notes = notes
+  }
+
+  public func json() throws -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    return Array(try encoder.encode(self)) + [0x0A]
+  }
+}

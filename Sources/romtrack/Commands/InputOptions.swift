@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import RomtrackCore
+
+/// Options shared by every command that reads score files.
+struct InputOptions: ParsableArguments {
+  @Option(name: .customLong("outcomes"), help: ArgumentHelp("An outcome score file (repeatable).", valueName: "file"))
+  var outcomeFiles: [String] = []
+
+  @Option(name: .customLong("alliance"), help: ArgumentHelp("An alliance score file (repeatable).", valueName: "file"))
+  var allianceFiles: [String] = []
+
+  @Option(name: .customLong("map"), help: ArgumentHelp("Read a field from a column with another name, e.g. client_id=PatientID (repeatable).", valueName: "field=column"))
+  var mappings: [String] = []
+
+  @Option(help: ArgumentHelp("Layout of date and episode_end: YYYY-MM-DD (default), DD/MM/YYYY, MM/DD/YYYY, D.M.YYYY, ...", valueName: "pattern"))
+  var dateFormat: String?
+
+  @Option(name: .customLong("na"), help: ArgumentHelp("A cell value meaning 'missing' besides the empty cell (repeatable; default NA).", valueName: "token"))
+  var missingTokens: [String] = []
+
+  @Option(help: ArgumentHelp("The instrument of every row, for a single-measure file without an instrument column.", valueName: "name"))
+  var instrument: String?
+
+  @Option(help: ArgumentHelp("Instrument and parameter settings, YAML or JSON (default: romtrack.yml in the working folder when present).", valueName: "file"))
+  var config: String?
+
+  @Option(help: ArgumentHelp("Count an episode without episode_end as ended when its last score is more than this many days old (default 42).", valueName: "days"))
+  var endedAfterDays: Int?
+
+  @Option(help: ArgumentHelp("Fail with exit code 2 when more than this share of rows is rejected (default 0.05); rejects.csv is written first.", valueName: "rate"))
+  var maxRejectRate: Double?
+
+  @Option(help: ArgumentHelp("Threads for reading one large file (default: the processors available).", valueName: "n"))
+  var threads: Int?
+
+  @Flag(help: "No progress or summary on stderr.")
+  var quiet = false
+
+  @Flag(help: "Print a machine-readable JSON summary on stdout.")
+  var jsonSummary = false
+
+  func validate() throws {
+    for mapping in mappings { _ = try InputOptions.parseMapping(mapping) }
+    if let dateFormat, DateFormat(pattern: dateFormat) == nil {
+      throw ValidationError("--date-format \(dateFormat): use YYYY, MM or M, DD or D and separators, e.g. DD/MM/YYYY")
+    }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if let maxRejectRate, !(0...1).contains(maxRejectRate) { throw ValidationError("--max-reject-rate must be between 0 and 1") }
+    if let endedAfterDays, endedAfterDays < 1 { throw ValidationError("--ended-after-days must be at least 1") }
+  }
+
+  static func parseMapping(_ text: String) throws -> (InputField, String) {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2, !parts[1].isEmpty else {
+      throw ValidationError("--map \(text): write FIELD=COLUMN, e.g. --map client_id=PatientID")
+    }
+    guard let field = InputField(rawValue: parts[0].lowercased()) else {
+      let fields = InputField.allCases.map(\.rawValue).joined(separator: ", ")
+      throw ValidationError("--map \(text): \(parts[0]) is not a field; fields are \(fields)")
+    }
+    return (field, parts[1])
+  }
+
+  /// The configuration: `--config`, else romtrack.yml / romtrack.json in the working folder, else built-ins.
+  func loadConfiguration() throws -> Configuration {
+    if let config { return try Configuration.load(path: config) }
+    for name in ["romtrack.yml", "romtrack.yaml", "romtrack.json"] where FileManager.default.fileExists(atPath: name) {
+      return try Configuration.load(path: name)
+    }
+    return Configuration.defaults
+  }
+
+  /// Ingest settings from the flags, falling back on the configuration.
+  func ingestOptions(_ configuration: Configuration) throws -> IngestOptions {
+    var options = IngestOptions()
+    for mapping in mappings {
+      let (field, column) = try InputOptions.parseMapping(mapping)
+      options.mapping[field] = column
+    }
+    let pattern = dateFormat ?? configuration.parameters.dateFormat
+    guard let format = DateFormat(pattern: pattern) else { throw RunFailure.input("date format \(pattern) is not valid") }
+    options.dateFormat = format
+    options.missingTokens = missingTokens.isEmpty ? configuration.parameters.na : missingTokens
+    options.defaultInstrument = instrument
+    if let threads { options.threads = threads }
+    return options
+  }
+
+  func seriesOptions(_ configuration: Configuration, asOf: CivilDate?) -> SeriesOptions {
+    SeriesOptions(asOf: asOf, endedAfterDays: endedAfterDays ?? configuration.parameters.endedAfterDays)
+  }
+
+  func rejectLimit(_ configuration: Configuration) -> Double {
+    maxRejectRate ?? configuration.parameters.maxRejectRate
+  }
+
+  var allFiles: [String] { outcomeFiles + allianceFiles }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import RomtrackCore
+import RomtrackReport
+
+/// `romtrack report`: the monthly report of a practice.
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write the monthly report: CSV files, HTML pages, rejects and manifest.",
+    discussion: """
+      With no --outcomes or --alliance it reads the bundled sample (data/sample/*.csv) and writes to
+      reports/<period>/. Without --period or --as-of the period is the last complete month of the data.
+      """
+  )
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: ArgumentHelp("The month to report, YYYY-MM: scores up to its last day count.", valueName: "month"))
+  var period: String?
+
+  @Option(help: ArgumentHelp("Only scores dated on or before this day count (YYYY-MM-DD); the period is its month.", valueName: "date"))
+  var asOf: String?
+
+  @Option(help: ArgumentHelp("Output folder (default reports/<period>/), replaced atomically.", valueName: "dir"))
+  var out: String?
+
+  static let sampleFolder = "data/sample"
+
+  func validate() throws {
+    if period != nil && asOf != nil { throw ValidationError("give --period or --as-of, not both") }
+    if let period, YearMonth(period) == nil { throw ValidationError("--period \(period): use YYYY-MM, e.g. 2026-10") }
+    if let asOf, CivilDate(iso: asOf) == nil { throw ValidationError("--as-of \(asOf): use YYYY-MM-DD") }
+  }
+
+  func run() throws {
+    let started = ContinuousClock.now
+    let configuration = try input.loadConfiguration()
+    let files = try inputFiles()
+    var asOfDate: CivilDate? = asOf.flatMap { CivilDate(iso: $0) } ?? period.flatMap { YearMonth($0)?.lastDay }
+    Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
+    let today = CivilDate.today
+    let loaded = try InputLoader.load(
+      files: files, registry: configuration.registry, ingest: try input.ingestOptions(configuration),
+      series: input.seriesOptions(configuration, asOf: asOfDate),
+      asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay })
+    asOfDate = loaded.table.asOf
+    guard let asOfDate else {
+      throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
+    }
+    let month = YearMonth(year: asOfDate.components.year, month: asOfDate.components.month)
+    let folder = try OutputFolder(path: out ?? "reports/\(month)")
+    do {
+      try folder.write("rejects.csv", RejectsFile.csv(loaded.rejects))
+      let manifest = Manifest(
+        version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOfDate,
+        parameters: configuration.parameters.manifestEntries, loaded: loaded,
+        notes: ["report stages not built yet: ingest, validation and series only"])
+      try folder.write("manifest.json", try manifest.json())
+      try folder.commit()
+    } catch {
+      folder.discard()
+      throw RunFailure.internal("could not write \(folder.target.path): \(error)")
+    }
+    let summary = RunSummary(loaded: loaded, registry: configuration.registry, seconds: started.secondsSince)
+    var lines = summary.humanLines()
+    lines.insert("period \(month), scores up to \(asOfDate)", at: 0)
+    lines.append("wrote \(folder.target.path)/: rejects.csv (\(loaded.rejects.count) rows), manifest.json")
+    lines.append("report stages not built yet: clients.csv, worklist.csv, events.csv, summary.csv and the HTML pages come next")
+    for line in lines { Console.status(line, quiet: input.quiet) }
+    if input.jsonSummary { print(summary.json()) }
+    try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(configuration))
+  }
+
+  /// The files named on the command line, or the bundled sample.
+  func inputFiles() throws -> [String] {
+    if !input.allFiles.isEmpty { return input.allFiles }
+    let sample = ["outcomes.csv", "alliance.csv"].map { Report.sampleFolder + "/" + $0 }
+    guard sample.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else {
+      throw RunFailure.input("no --outcomes or --alliance files given, and no sample data in \(Report.sampleFolder)/ here; run from the romtrack folder or name the files")
+    }
+    return sample
+  }
+}
+
+extension CivilDate {
+  /// Today's date in UTC.
+  static var today: CivilDate {
+    CivilDate(days: Int32(Int(Date().timeIntervalSince1970) / 86_400))
+  }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import RomtrackCore
+
+/// What a run read and made of it, for people (stderr) and for scripts (`--json-summary`, stdout).
+struct RunSummary {
+  var loaded: LoadedInput
+  var registry: InstrumentRegistry
+  var seconds: Double
+
+  var seriesCount: Int { loaded.table.series.count }
+  var outcomeSeries: Int {
+    loaded.table.series.reduce(0) { $0 + (registry.instruments[Int($1.instrument)].kind == .outcome ? 1 : 0) }
+  }
+  var clients: Int { Set(loaded.table.episodes.map(\.client)).count }
+  var activeEpisodes: Int { loaded.table.episodes.reduce(0) { $0 + ($1.status == .active ? 1 : 0) } }
+
+  func humanLines() -> [String] {
+    var lines: [String] = []
+    for f in loaded.files {
+      let mb = Double(f.bytes) / 1_048_576
+      lines.append("\(f.path): \(f.rowsRead) rows read, \(f.rowsRejected) rejected (\(String(format: "%.1f", mb)) MB, \(f.threads) thread\(f.threads == 1 ? "" : "s"))")
+    }
+    lines += loaded.reconciliation.lines
+    let episodes = loaded.table.episodes.count
+    lines.append("series: \(seriesCount) (\(outcomeSeries) outcome, \(seriesCount - outcomeSeries) alliance) in \(episodes) episodes of \(clients) clients; \(activeEpisodes) active, \(episodes - activeEpisodes) ended"
+      + (loaded.table.asOf.map { " at \($0)" } ?? ""))
+    lines.append(String(format: "time: %.2f s", seconds))
+    return lines
+  }
+
+  func json() -> String {
+    let r = loaded.reconciliation
+    var object: [String: Any] = [
+      "rows_read": r.rowsRead, "rows_used": r.rowsUsed, "rows_rejected": r.rowsRejected,
+      "duplicates_dropped": r.duplicatesDropped, "rows_after_as_of": r.rowsAfterAsOf,
+      "missing_scores": r.missingScores, "blank_lines": r.blankLines, "balances": r.balances,
+      "rejected_by_reason": r.rejectedByReason, "series": seriesCount, "outcome_series": outcomeSeries,
+      "episodes": loaded.table.episodes.count, "clients": clients, "active_episodes": activeEpisodes,
+      "seconds": seconds,
+      "timings": Dictionary(uniqueKeysWithValues: loaded.timings.map { ($0.stage, $0.seconds) }),
+      "files": loaded.files.map { ["path": $0.path, "bytes": $0.bytes, "rows_read": $0.rowsRead, "rows_rejected": $0.rowsRejected, "threads": $0.threads] as [String: Any] },
+    ]
+    if let asOf = loaded.table.asOf { object["as_of"] = asOf.description }
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    return String(decoding: data, as: UTF8.self)
+  }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import RomtrackCore
+import RomtrackReport
+
+/// `romtrack validate F...`: read and check only.
+struct Validate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Read and check score files: a summary, the row reconciliation and rejects.csv.",
+    discussion: "Exit code 0 when the files are usable, 2 when a file cannot be read or more rows are rejected than --max-reject-rate allows."
+  )
+
+  @Argument(help: ArgumentHelp("Score files (outcome and alliance alike).", valueName: "file"))
+  var files: [String] = []
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: ArgumentHelp("Folder for rejects.csv, written only when rows are rejected (default: the working folder).", valueName: "dir"))
+  var out: String = "."
+
+  @Option(help: ArgumentHelp("Only scores dated on or before this day count (YYYY-MM-DD).", valueName: "date"))
+  var asOf: String?
+
+  func validate() throws {
+    if files.isEmpty && input.allFiles.isEmpty { throw ValidationError("give at least one file to validate") }
+    if let asOf, CivilDate(iso: asOf) == nil { throw ValidationError("--as-of \(asOf): use YYYY-MM-DD") }
+  }
+
+  func run() throws {
+    let started = ContinuousClock.now
+    let configuration = try input.loadConfiguration()
+    let loaded = try InputLoader.load(
+      files: files + input.allFiles, registry: configuration.registry,
+      ingest: try input.ingestOptions(configuration),
+      series: input.seriesOptions(configuration, asOf: asOf.flatMap { CivilDate(iso: $0) }))
+    let summary = RunSummary(loaded: loaded, registry: configuration.registry, seconds: started.secondsSince)
+    var lines = summary.humanLines()
+    if !loaded.rejects.isEmpty {
+      let path = URL(fileURLWithPath: out).appendingPathComponent("rejects.csv")
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      try Data(RejectsFile.csv(loaded.rejects)).write(to: path)
+      lines.append("rejects: \(path.relativePath) (\(loaded.rejects.count) rows)")
+    }
+    for line in lines { Console.status(line, quiet: input.quiet) }
+    if input.jsonSummary { print(summary.json()) }
+    try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(configuration))
+  }
+}
+
+/// Fails with exit code 2 when too many rows were rejected.
+func checkRejectRate(_ counts: Reconciliation, limit: Double) throws {
+  if counts.rejectRate > limit {
+    throw RunFailure.input(String(format: "%.1f%% of rows were rejected, more than --max-reject-rate %.1f%%; see rejects.csv", counts.rejectRate * 100, limit * 100))
+  }
+  if !counts.balances {
+    throw RunFailure.internal("the row reconciliation does not balance: " + counts.lines[0])
+  }
+}
+
+extension ContinuousClock.Instant {
+  /// Seconds from this instant to now.
+  var secondsSince: Double {
+    let d = self.duration(to: .now)
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+}
