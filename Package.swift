@@ -65,7 +65,7 @@ let package = Package(
     /// Runs the built `romtrack` executable as a user would.
     .testTarget(
       name: "RomtrackEndToEndTests",
-      dependencies: ["RomtrackCore"]
+      dependencies: ["romtrack"]
     ),
   ]
 )

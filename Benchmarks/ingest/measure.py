@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shlex
 import shutil
 import statistics
@@ -36,6 +37,7 @@ ROWS_PER_CLIENT = 20  # what `romtrack generate` writes per client, roughly
 ROW_TOLERANCE = 0.05  # regenerate once when the row count is further off than this
 CHUNK = 16 << 20
 PR_SET_CHILD_SUBREAPER = 36
+BUSY_SHARE = 0.05  # share of the CPU used by others above which the results carry a warning
 PEERS = Path(__file__).resolve().with_name("peers.py")
 
 
@@ -192,6 +194,25 @@ def warm_cache(path):
         while handle.read(CHUNK):
             pass
     return time.perf_counter() - start
+
+
+def cpu_seconds():
+    """(machine-wide busy CPU seconds, wall clock, this harness's and its children's CPU seconds)."""
+    with open("/proc/stat") as handle:
+        fields = [int(value) for value in handle.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    busy = (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    mine = sum(getattr(resource.getrusage(who), field)
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for field in ("ru_utime", "ru_stime"))
+    return busy, time.monotonic(), mine
+
+
+def other_cpu_share(before, after):
+    """Share of all cores' time that processes other than the benchmark used in between."""
+    busy, wall, mine = (end - start for start, end in zip(before, after))
+    capacity = wall * len(os.sched_getaffinity(0))
+    return max(0.0, busy - mine) / capacity if capacity > 0 else 0.0
 
 
 def become_subreaper():
@@ -411,7 +432,12 @@ def render_markdown(report):
              + ("started by a throw-away `sh` so the harness's memory is not counted; "
                 if report["rss_via_sh"] else
                 "spawned from the harness, so it includes the harness's own memory; ")
-             + f"`true` measures {report['rss_floor_kib'] / 1024:.1f} MiB this way.", ""]
+             + f"`true` measures {report['rss_floor_kib'] / 1024:.1f} MiB this way. "
+             f"**Other processes** used {report['other_cpu']:.0%} of the machine's CPU "
+             "during the measurements.", ""]
+    if report["other_cpu"] > BUSY_SHARE:
+        lines += ["**Warning:** other work was running on the machine during this run; "
+                  "the times are less trustworthy than usual.", ""]
     for result in report["results"]:
         data = result["data"]
         lines.append(f"- `{Path(result['file']).name}` ({data['rows']:,} rows, "
@@ -492,6 +518,7 @@ def command_bench(args):
     via_sh = become_subreaper()
     if not via_sh:
         log("bench: cannot become a child subreaper; peak RSS includes this harness's own")
+    cpu_before = cpu_seconds()
     report = {
         "benchmark": "ingest",
         "date": args.date,
@@ -505,6 +532,7 @@ def command_bench(args):
                                args.romtrack_cmd, via_sh)
                     for path in args.files],
     }
+    report["other_cpu"] = other_cpu_share(cpu_before, cpu_seconds())
     markdown = render_markdown(report)
     for target, text in ((args.md, markdown + "\n"), (args.json, to_json(report))):
         if target:

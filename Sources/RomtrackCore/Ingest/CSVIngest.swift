@@ -229,12 +229,13 @@ extension RowParser {
   mutating func shiftLines(by base: Int) {
     guard base != 0 else { return }
     let shift = UInt32(truncatingIfNeeded: base)
-    for i in rows.line.indices { rows.line[i] &+= shift }
+    for i in 0..<rows.line.count { rows.line[i] &+= shift }
     for i in rejects.indices { rejects[i].line += base }
   }
 
+  /// Sets aside room for the rows expected; room never used costs address space, not memory.
   mutating func reserve(estimatedRows: Int) {
-    rows.reserve(estimatedRows)
+    rows = ParsedColumns(capacity: estimatedRows)
   }
 }
 
@@ -276,27 +277,32 @@ struct Merger {
     let clinicianMaps = parts.indices.map { remap(parts[$0].clinicians, into: &clinicians) }
     let siteMaps = parts.indices.map { remap(parts[$0].sites, into: &sites) }
 
-    func gather<T>(_ column: WritableKeyPath<ScoreRows, [T]>, map: ((Int, T) -> T)? = nil) {
+    func gather<T>(_ column: WritableKeyPath<ScoreRows, [T]>, _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>, map: [[UInt32]]? = nil) where T: BinaryInteger {
       rows[keyPath: column].reserveCapacity(before + added)
       for k in parts.indices {
+        let buffer = parts[k].rows[keyPath: part]
         if let map {
-          rows[keyPath: column].append(contentsOf: parts[k].rows[keyPath: column].lazy.map { map(k, $0) })
-        } else {
-          rows[keyPath: column].append(contentsOf: parts[k].rows[keyPath: column])
+          let table = map[k]
+          for i in 0..<buffer.count { buffer[i] = T(table[Int(buffer[i])]) }
         }
-        parts[k].rows[keyPath: column] = []
+        rows[keyPath: column].append(contentsOf: buffer.values)
+        parts[k].rows[keyPath: part].deallocate()
       }
     }
-    gather(\.client) { clientMaps[$0][Int($1)] }
-    gather(\.episode) { episodeMaps[$0][Int($1)] }
-    gather(\.clinician) { clinicianMaps[$0][Int($1)] }
-    gather(\.site) { siteMaps[$0][Int($1)] }
-    gather(\.instrument)
-    gather(\.session)
-    gather(\.date)
-    gather(\.score)
-    gather(\.episodeEnd)
-    gather(\.line)
+    gather(\.client, \.client, map: clientMaps)
+    gather(\.episode, \.episode, map: episodeMaps)
+    gather(\.clinician, \.clinician, map: clinicianMaps)
+    gather(\.site, \.site, map: siteMaps)
+    gather(\.instrument, \.instrument)
+    gather(\.session, \.session)
+    gather(\.date, \.date)
+    gather(\.episodeEnd, \.episodeEnd)
+    gather(\.line, \.line)
+    rows.score.reserveCapacity(before + added)
+    for k in parts.indices {
+      rows.score.append(contentsOf: parts[k].rows.score.values)
+      parts[k].rows.score.deallocate()
+    }
     rows.fileRows.append(before..<(before + added))
     for k in parts.indices { rejects.append(contentsOf: parts[k].rejects) }
   }

@@ -8,6 +8,8 @@ struct RowParser {
   let registry: InstrumentRegistry
   let dateFormat: DateFormat
   let missingTokens: [[UInt8]]
+  /// Whether some `--na` token reads as a number (like -99), so numbers must be checked against them.
+  let numericMissingTokens: Bool
   let rawRowLimit: Int
   /// Registry index of `--instrument`, for files without an instrument column.
   let defaultInstrument: Int?
@@ -17,7 +19,7 @@ struct RowParser {
   let instrumentColumn: Int, sessionColumn: Int, dateColumn: Int, scoreColumn: Int
   let episodeEndColumn: Int
 
-  var rows = ScoreRows()
+  var rows = ParsedColumns(capacity: 16)
   var rejects: [Reject] = []
   var clients = ByteInterner()
   var episodes = ByteInterner()
@@ -46,6 +48,7 @@ struct RowParser {
     self.registry = registry
     self.dateFormat = options.dateFormat
     self.missingTokens = options.missingTokens.map { Array($0.utf8) }
+    self.numericMissingTokens = options.missingTokens.contains { Double($0) != nil }
     self.rawRowLimit = options.rawRowLimit
     self.defaultInstrument = defaultInstrument
     self.minimums = registry.instruments.map(\.minimum)
@@ -106,17 +109,19 @@ struct RowParser {
   /// last ten-byte date read is remembered and compared as two integers before parsing again.
   private mutating func date(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> FieldValue<Int32> {
     let (q, s, e) = span(scanner, index, p)
+    if e == s { return .missing }
     if e - s == 10 {
       let raw = UnsafeRawPointer(q + s)
       let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
       if head == lastDateHead, tail == lastDateTail { return .value(lastDateDays) }
-      guard let d = dateFormat.parse(q + s, 10) else { return .invalid }
-      (lastDateHead, lastDateTail, lastDateDays) = (head, tail, d.days)
+      if let d = dateFormat.parse(q + s, 10) {
+        (lastDateHead, lastDateTail, lastDateDays) = (head, tail, d.days)
+        return .value(d.days)
+      }
+    } else if let d = dateFormat.parse(q + s, e - s) {
       return .value(d.days)
     }
-    if e == s || FieldValues.isMissingToken(q, s, e, missingTokens) { return .missing }
-    if let d = dateFormat.parse(q + s, e - s) { return .value(d.days) }
-    return .invalid
+    return FieldValues.isMissingToken(q, s, e, missingTokens) ? .missing : .invalid
   }
 
   /// Reads one record `p[start..<end]` that starts on physical line `line`.
@@ -174,12 +179,13 @@ struct RowParser {
     var session = ScoreRows.noSession
     if sessionColumn >= 0 {
       (q, s, e) = span(scanner, sessionColumn, p)
-      if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
-        guard let value = FieldValues.count(q, s, e) else {
-          fail(.badNumber, "session", "session \(shown(scanner, sessionColumn, p)) is not a whole number >= 0")
-          return
-        }
+      if let value = e > s ? FieldValues.count(q, s, e) : nil,
+        !(numericMissingTokens && FieldValues.isMissingToken(q, s, e, missingTokens))
+      {
         session = value
+      } else if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
+        fail(.badNumber, "session", "session \(shown(scanner, sessionColumn, p)) is not a whole number >= 0")
+        return
       }
     }
 
@@ -199,20 +205,21 @@ struct RowParser {
       return
     }
 
-    // score
+    // score: a number, or missing (empty or a `--na` token)
     var score = Double.nan
     (q, s, e) = span(scanner, scoreColumn, p)
-    if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
-      guard let value = FieldValues.decimal(q, s, e) else {
-        fail(.badNumber, "score", "score \(shown(scanner, scoreColumn, p)) is not a number (use . for decimals)")
-        return
-      }
+    if let value = e > s ? FieldValues.decimal(q, s, e) : nil,
+      !(numericMissingTokens && FieldValues.isMissingToken(q, s, e, missingTokens))
+    {
       guard value >= minimums[instrument], value <= maximums[instrument] else {
         let entry = registry.instruments[instrument]
         fail(.outOfRange, "score", "score \(FieldValues.shortNumber(value)) is outside the \(entry.name) range \(FieldValues.shortNumber(entry.minimum))-\(FieldValues.shortNumber(entry.maximum))")
         return
       }
       score = value
+    } else if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
+      fail(.badNumber, "score", "score \(shown(scanner, scoreColumn, p)) is not a number (use . for decimals)")
+      return
     }
 
     // episode_end

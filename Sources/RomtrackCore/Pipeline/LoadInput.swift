@@ -46,8 +46,7 @@ public enum InputLoader {
     if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate {
       series.asOf = choose(latest)
     }
-    let build = SeriesBuilder(options: series).build(input.rows)
-    input.rows = ScoreRows()  // free the row table: the series table holds what is needed now
+    let build = SeriesBuilder(options: series).build(&input.rows)
     var rejects = input.rejects
     if !build.rejects.isEmpty {
       for (fileIndex, path) in files.enumerated() {

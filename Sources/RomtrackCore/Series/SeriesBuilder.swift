@@ -52,15 +52,15 @@ public struct SeriesBuilder: Sendable {
     self.options = options
   }
 
-  public func build(_ rows: ScoreRows) -> SeriesBuild {
+  /// Builds the series, consuming `rows`: columns are freed as soon as they are no longer needed, so
+  /// the peak is the row table plus the sorted scores, not two copies of everything.
+  public func build(_ rows: inout ScoreRows) -> SeriesBuild {
     let n = rows.count
-    var latestDate = Int32.min
-    for d in rows.date where d != ScoreRows.noDate && d > latestDate { latestDate = d }
-    let asOf: Int32? = options.asOf?.days ?? (latestDate == Int32.min ? nil : latestDate)
+    let asOf: Int32? = options.asOf?.days ?? rows.latestDate?.days
 
     // 1-2. Episode and series ids in order of first appearance; -1 for rows after the as-of date.
-    var episodeKeys = KeyTable(expected: max(16, n / 8))
-    var seriesKeys = KeyTable(expected: max(16, n / 4))
+    var episodeKeys = KeyTable(expected: 1 << 12)
+    var seriesKeys = KeyTable(expected: 1 << 12)
     var episodeOfSeries: [Int32] = []
     var instrumentOfSeries: [UInt16] = []
     var clientOfEpisode: [UInt32] = []
@@ -84,6 +84,11 @@ public struct SeriesBuilder: Sendable {
       }
       seriesOfRow[i] = Int32(series)
     }
+    episodeKeys = KeyTable(expected: 1)
+    seriesKeys = KeyTable(expected: 1)
+    rows.client = []
+    rows.episode = []
+    rows.instrument = []
     let episodeCount = clientOfEpisode.count
     let seriesCount = episodeOfSeries.count
 
@@ -103,15 +108,17 @@ public struct SeriesBuilder: Sendable {
     var starts = [Int](repeating: 0, count: seriesCount + 1)
     for i in 0..<n where seriesOfRow[i] >= 0 { starts[Int(seriesRank[Int(seriesOfRow[i])]) + 1] += 1 }
     for s in 0..<seriesCount { starts[s + 1] += starts[s] }
-    var fill = starts
     var order = [UInt32](repeating: 0, count: starts[seriesCount])
-    for i in 0..<n where seriesOfRow[i] >= 0 {
-      let s = Int(seriesRank[Int(seriesOfRow[i])])
-      order[fill[s]] = UInt32(i)
-      fill[s] += 1
+    do {
+      var fill = starts
+      for i in 0..<n where seriesOfRow[i] >= 0 {
+        let s = Int(seriesRank[Int(seriesOfRow[i])])
+        order[fill[s]] = UInt32(i)
+        fill[s] += 1
+      }
     }
     seriesOfRow = []
-    fill = []
+    seriesRank = []
 
     // 3-4. Per series: time order, duplicates, gather.
     var table = SeriesTable()
@@ -125,93 +132,100 @@ public struct SeriesBuilder: Sendable {
     var rejects: [PendingReject] = []
     var currentEpisode = -1
     var latestOfEpisode: (date: Int32, row: Int) = (Int32.min, -1)
-    for rank in 0..<seriesCount {
-      let original = seriesOrder[rank]
-      let range = starts[rank]..<starts[rank + 1]
-      var allSessions = true
-      var allDates = true
-      for k in range {
-        let r = Int(order[k])
-        if rows.session[r] == ScoreRows.noSession { allSessions = false }
-        if rows.date[r] == ScoreRows.noDate { allDates = false }
-      }
-      let axis: TimeAxis = allSessions || !allDates ? .session : .date
-      var members = Array(order[range])
-      if axis == .session && !allSessions {
-        members.removeAll { r in
-          guard rows.session[Int(r)] == ScoreRows.noSession else { return false }
-          rejects.append(PendingReject(
-            file: rows.fileIndex(ofRow: Int(r)), line: Int(rows.line[Int(r)]), field: "session",
-            reason: .missingValue,
-            detail: "no session number, and other scores of this series have no date to order by"))
-          return true
+    order.withUnsafeMutableBufferPointer { order in
+      for rank in 0..<seriesCount {
+        let original = seriesOrder[rank]
+        var members = UnsafeMutableBufferPointer(rebasing: order[starts[rank]..<starts[rank + 1]])
+        var allSessions = true
+        var allDates = true
+        for r in members {
+          if rows.session[Int(r)] == ScoreRows.noSession { allSessions = false }
+          if rows.date[Int(r)] == ScoreRows.noDate { allDates = false }
         }
-      }
-      let key: (UInt32) -> Int64 = axis == .session
-        ? { Int64(rows.session[Int($0)]) } : { Int64(rows.date[Int($0)]) }
-      SeriesBuilder.sortStable(&members, by: key)
-
-      let first = table.score.count
-      var i = 0
-      while i < members.count {
-        var j = i + 1
-        while j < members.count, key(members[j]) == key(members[i]) { j += 1 }
-        let group = members[i..<j]
-        if group.count > 1 {
-          let head = Int(group.first!)
-          let identical = group.dropFirst().allSatisfy { SeriesBuilder.sameValues(rows, head, Int($0)) }
-          if identical {
-            duplicates += group.count - 1
-          } else {
-            let lines = group.map { String(rows.line[Int($0)]) }.joined(separator: ", ")
-            for r in group {
+        let axis: TimeAxis = allSessions || !allDates ? .session : .date
+        let timeKey = axis == .session ? rows.session : rows.date
+        if axis == .session && !allSessions {
+          // Rows without a session number cannot be placed: reject them, keep the others in front.
+          var kept = 0
+          for r in members {
+            if rows.session[Int(r)] == ScoreRows.noSession {
               rejects.append(PendingReject(
-                file: rows.fileIndex(ofRow: Int(r)), line: Int(rows.line[Int(r)]),
-                field: SeriesBuilder.firstDifference(rows, head, group.map(Int.init)),
-                reason: .conflictingDuplicate,
-                detail: "rows on lines \(lines) give different values for the same client, episode, instrument and \(axis == .session ? "session" : "date")"))
+                file: rows.fileIndex(ofRow: Int(r)), line: Int(rows.line[Int(r)]), field: "session",
+                reason: .missingValue,
+                detail: "no session number, and other scores of this series have no date to order by"))
+            } else {
+              members[kept] = r
+              kept += 1
             }
-            i = j
-            continue
           }
+          members = UnsafeMutableBufferPointer(rebasing: members[0..<kept])
         }
-        let r = Int(group.first!)
-        table.session.append(axis == .session ? rows.session[r] : Int32(table.score.count - first + 1))
-        table.date.append(rows.date[r])
-        table.score.append(rows.score[r])
-        i = j
-      }
-      if table.score.count == first { continue }  // every row of the series was rejected
-      let episode = Int(episodeOfSeries[original])
-      if episode != currentEpisode {
-        currentEpisode = episode
-        latestOfEpisode = (Int32.min, -1)
-        table.episodes.append(Episode(
-          client: clientOfEpisode[episode], episode: nameOfEpisode[episode], clinician: 0, site: 0,
-          series: table.series.count..<table.series.count, firstDate: ScoreRows.noDate,
-          lastDate: ScoreRows.noDate, endDate: ScoreRows.noDate, status: .active, ending: .none))
-      }
-      table.series.append(Series(
-        episode: table.episodes.count - 1, instrument: instrumentOfSeries[original],
-        scores: first..<table.score.count, timeAxis: axis))
-      table.episodes[table.episodes.count - 1].series = table.episodes[table.episodes.count - 1].series.lowerBound..<table.series.count
+        SeriesBuilder.sortStable(members, by: timeKey)
 
-      // Episode attributes from every row of this series (dropped duplicates carry the same values).
-      var e = table.episodes[table.episodes.count - 1]
-      for r in range.map({ Int(order[$0]) }) {
-        let d = rows.date[r]
-        if d != ScoreRows.noDate {
-          if e.firstDate == ScoreRows.noDate || d < e.firstDate { e.firstDate = d }
-          if e.lastDate == ScoreRows.noDate || d > e.lastDate { e.lastDate = d }
+        let first = table.score.count
+        var i = 0
+        while i < members.count {
+          let key = timeKey[Int(members[i])]
+          var j = i + 1
+          while j < members.count, timeKey[Int(members[j])] == key { j += 1 }
+          let head = Int(members[i])
+          if j - i > 1 {
+            let group = members[i..<j].map(Int.init)
+            if group.dropFirst().allSatisfy({ SeriesBuilder.sameValues(rows, head, $0) }) {
+              duplicates += group.count - 1
+            } else {
+              let lines = group.map { String(rows.line[$0]) }.joined(separator: ", ")
+              let field = SeriesBuilder.firstDifference(rows, head, group)
+              for r in group {
+                rejects.append(PendingReject(
+                  file: rows.fileIndex(ofRow: r), line: Int(rows.line[r]), field: field,
+                  reason: .conflictingDuplicate,
+                  detail: "rows on lines \(lines) give different values for the same client, episode, instrument and \(axis == .session ? "session" : "date")"))
+              }
+              i = j
+              continue
+            }
+          }
+          table.session.append(axis == .session ? rows.session[head] : Int32(table.score.count - first + 1))
+          table.date.append(rows.date[head])
+          table.score.append(rows.score[head])
+          i = j
         }
-        if rows.episodeEnd[r] != ScoreRows.noDate, rows.episodeEnd[r] > e.endDate { e.endDate = rows.episodeEnd[r] }
-        // The clinician and site of the latest score; on the same date, of the later row in the input.
-        if (d, r) > latestOfEpisode { latestOfEpisode = (d, r) }
+        if table.score.count == first { continue }  // every row of the series was rejected
+
+        let episode = Int(episodeOfSeries[original])
+        if episode != currentEpisode {
+          currentEpisode = episode
+          latestOfEpisode = (Int32.min, -1)
+          table.episodes.append(Episode(
+            client: clientOfEpisode[episode], episode: nameOfEpisode[episode], clinician: 0, site: 0,
+            series: table.series.count..<table.series.count, firstDate: ScoreRows.noDate,
+            lastDate: ScoreRows.noDate, endDate: ScoreRows.noDate, status: .active, ending: .none))
+        }
+        table.series.append(Series(
+          episode: table.episodes.count - 1, instrument: instrumentOfSeries[original],
+          scores: first..<table.score.count, timeAxis: axis))
+
+        // Episode attributes from every row of this series (dropped duplicates carry the same values).
+        var e = table.episodes[table.episodes.count - 1]
+        e.series = e.series.lowerBound..<table.series.count
+        for m in members {
+          let r = Int(m)
+          let d = rows.date[r]
+          if d != ScoreRows.noDate {
+            if e.firstDate == ScoreRows.noDate || d < e.firstDate { e.firstDate = d }
+            if e.lastDate == ScoreRows.noDate || d > e.lastDate { e.lastDate = d }
+          }
+          if rows.episodeEnd[r] != ScoreRows.noDate, rows.episodeEnd[r] > e.endDate { e.endDate = rows.episodeEnd[r] }
+          // The clinician and site of the latest score; on the same date, of the later row in the input.
+          if (d, r) > latestOfEpisode { latestOfEpisode = (d, r) }
+        }
+        e.clinician = rows.clinician[latestOfEpisode.row]
+        e.site = rows.site[latestOfEpisode.row]
+        table.episodes[table.episodes.count - 1] = e
       }
-      e.clinician = rows.clinician[latestOfEpisode.row]
-      e.site = rows.site[latestOfEpisode.row]
-      table.episodes[table.episodes.count - 1] = e
     }
+    rows = ScoreRows()
     // Status at the as-of date.
     if let asOf {
       for k in table.episodes.indices {
@@ -252,23 +266,29 @@ public struct SeriesBuilder: Sendable {
     return "episode_end"
   }
 
-  /// Stable sort of a few row indices by key: insertion sort for short series (the usual case, and
-  /// already sorted input costs one comparison per row), the standard library's sort otherwise.
-  static func sortStable(_ members: inout [UInt32], by key: (UInt32) -> Int64) {
+  /// Stable sort of row indices by their time key. Input is usually in order already, which costs one
+  /// comparison per row; short series use insertion sort, long ones the standard library's sort.
+  static func sortStable(_ members: UnsafeMutableBufferPointer<UInt32>, by key: [Int32]) {
+    var sorted = true
+    for i in members.indices.dropFirst() where key[Int(members[i - 1])] > key[Int(members[i])] {
+      sorted = false
+      break
+    }
+    if sorted { return }
     if members.count <= 32 {
       for i in members.indices.dropFirst() {
         let m = members[i]
-        let k = key(m)
+        let k = key[Int(m)]
         var j = i - 1
-        while j >= 0, key(members[j]) > k {
+        while j >= 0, key[Int(members[j])] > k {
           members[j + 1] = members[j]
           j -= 1
         }
         members[j + 1] = m
       }
     } else {
-      let keyed = members.enumerated().map { (key($0.element), $0.offset, $0.element) }
-      members = keyed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+      let keyed = members.enumerated().map { (key[Int($0.element)], $0.offset, $0.element) }
+      for (i, entry) in keyed.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }).enumerated() { members[i] = entry.2 }
     }
   }
 }
