@@ -205,7 +205,10 @@ public struct CSVIngest: Sendable {
       _ = try window.refill()
     }
     let start = window.position
-    parser.reserve(estimatedRows: (to - start) / 40 + 16)
+    // Room for as many rows as the bytes could hold (every row has at least one byte per field): the
+    // first thread's buffers also take the other threads' rows at the merge. Only pages written count.
+    let shortestRow = parser.layout.header.count + 1
+    parser.reserve(estimatedRows: ((alignToLine ? to : file.size) - start) / shortestRow + 16)
     var scanner = RecordScanner()
     while window.position < to {
       let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)
@@ -265,44 +268,60 @@ struct Merger {
   mutating func append(_ parts: inout [RowParser]) {
     let before = rows.count
     let added = parts.reduce(0) { $0 + $1.rows.count }
-    func remap(_ local: ByteInterner, into global: inout ByteInterner) -> [UInt32] {
-      (0..<local.count).map { id in
+    func remap(_ local: ByteInterner, into global: inout ByteInterner) -> [UInt32]? {
+      let map = (0..<local.count).map { id in
         local.bytes(UInt32(id)).withUnsafeBufferPointer { b in
           global.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count)
         }
       }
+      return map.enumerated().allSatisfy { $0.offset == Int($0.element) } ? nil : map
     }
     let clientMaps = parts.indices.map { remap(parts[$0].clients, into: &clients) }
     let episodeMaps = parts.indices.map { remap(parts[$0].episodes, into: &episodes) }
     let clinicianMaps = parts.indices.map { remap(parts[$0].clinicians, into: &clinicians) }
     let siteMaps = parts.indices.map { remap(parts[$0].sites, into: &sites) }
 
-    func gather<T>(_ column: WritableKeyPath<ScoreRows, [T]>, _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>, map: [[UInt32]]? = nil) where T: BinaryInteger {
-      rows[keyPath: column].reserveCapacity(before + added)
-      for k in parts.indices {
-        let buffer = parts[k].rows[keyPath: part]
-        if let map {
-          let table = map[k]
-          for i in 0..<buffer.count { buffer[i] = T(table[Int(buffer[i])]) }
-        }
-        rows[keyPath: column].append(contentsOf: buffer.values)
-        parts[k].rows[keyPath: part].deallocate()
+    /// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones.
+    /// The first buffer is grown in place and the others appended to it, so most rows are not copied.
+    func gather<T: BitwiseCopyable>(
+      _ column: WritableKeyPath<ScoreRows, Column<T>>, _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>,
+      maps: [[UInt32]?]? = nil, convert: ((UInt32) -> T)? = nil, index: ((T) -> Int)? = nil
+    ) {
+      var joined: ColumnBuffer<T>
+      if before == 0 {
+        joined = parts[0].rows[keyPath: part]
+        parts[0].rows[keyPath: part] = ColumnBuffer(capacity: 16)
+      } else {
+        joined = ColumnBuffer(capacity: before + added)
+        joined.append(contentsOf: rows[keyPath: column].values)
       }
+      let firstOwn = before == 0 ? 1 : 0
+      if let maps, let map = maps[0], let convert, let index, before == 0 {
+        for i in 0..<joined.count { joined[i] = convert(map[index(joined[i])]) }
+      }
+      joined.reserve(before + added)
+      for k in firstOwn..<parts.count {
+        let start = joined.count
+        joined.append(contentsOf: parts[k].rows[keyPath: part].values)
+        parts[k].rows[keyPath: part].deallocate()
+        if let maps, let map = maps[k], let convert, let index {
+          for i in start..<joined.count { joined[i] = convert(map[index(joined[i])]) }
+        }
+      }
+      rows[keyPath: column] = joined.adopt()
     }
-    gather(\.client, \.client, map: clientMaps)
-    gather(\.episode, \.episode, map: episodeMaps)
-    gather(\.clinician, \.clinician, map: clinicianMaps)
-    gather(\.site, \.site, map: siteMaps)
+    let id: (UInt32) -> UInt32 = { $0 }
+    let position: (UInt32) -> Int = { Int($0) }
+    gather(\.client, \.client, maps: clientMaps, convert: id, index: position)
+    gather(\.episode, \.episode, maps: episodeMaps, convert: id, index: position)
+    gather(\.clinician, \.clinician, maps: clinicianMaps, convert: id, index: position)
+    gather(\.site, \.site, maps: siteMaps, convert: id, index: position)
     gather(\.instrument, \.instrument)
     gather(\.session, \.session)
     gather(\.date, \.date)
+    gather(\.score, \.score)
     gather(\.episodeEnd, \.episodeEnd)
     gather(\.line, \.line)
-    rows.score.reserveCapacity(before + added)
-    for k in parts.indices {
-      rows.score.append(contentsOf: parts[k].rows.score.values)
-      parts[k].rows.score.deallocate()
-    }
     rows.fileRows.append(before..<(before + added))
     for k in parts.indices { rejects.append(contentsOf: parts[k].rejects) }
   }

@@ -1,30 +1,45 @@
 /// A growable column of plain values for one parsing thread: appending is a store and an increment,
 /// without the uniqueness and capacity bookkeeping of `Array.append` on every row.
 ///
-/// The owner frees the memory with `deallocate()` once the values are copied out (see `Merger`).
+/// The memory comes from `PageMemory` (huge pages, growth by remapping). The owner frees it with
+/// `deallocate()`, or hands it on with `adopt()` (see `Merger`).
 struct ColumnBuffer<Element: BitwiseCopyable> {
   private(set) var base: UnsafeMutablePointer<Element>
   private(set) var count = 0
   private var capacity: Int
+  private var bytes: Int
 
+  /// A buffer with room for `capacity` values; a large speculative capacity may be cut short when
+  /// the kernel will not reserve it (then the buffer grows as needed).
   init(capacity: Int) {
-    self.capacity = max(capacity, 16)
-    base = .allocate(capacity: self.capacity)
+    let wanted = max(capacity, 16) * MemoryLayout<Element>.stride
+    let (address, size) = PageMemory.allocate(wanted, atLeast: min(wanted, 1 << 20))
+    base = address.bindMemory(to: Element.self, capacity: size / MemoryLayout<Element>.stride)
+    bytes = size
+    self.capacity = size / MemoryLayout<Element>.stride
   }
 
   @inline(__always)
   mutating func append(_ value: Element) {
-    if count == capacity { grow() }
+    if count == capacity { reserve(capacity * 2) }
     (base + count).initialize(to: value)
     count += 1
   }
 
-  private mutating func grow() {
-    let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
-    larger.moveInitialize(from: base, count: count)
-    base.deallocate()
-    base = larger
-    capacity *= 2
+  /// Appends every value of `other`.
+  mutating func append(contentsOf other: UnsafeBufferPointer<Element>) {
+    if count + other.count > capacity { reserve(count + other.count) }
+    if let source = other.baseAddress { (base + count).update(from: source, count: other.count) }
+    count += other.count
+  }
+
+  /// Makes room for `total` values in all.
+  mutating func reserve(_ total: Int) {
+    guard total > capacity else { return }
+    let (address, size) = PageMemory.grow(UnsafeMutableRawPointer(base), from: bytes, to: total * MemoryLayout<Element>.stride)
+    base = address.bindMemory(to: Element.self, capacity: size / MemoryLayout<Element>.stride)
+    bytes = size
+    capacity = size / MemoryLayout<Element>.stride
   }
 
   var values: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
@@ -34,11 +49,16 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     nonmutating set { base[index] = newValue }
   }
 
+  /// Moves the values into a `Column`, which owns the memory from now on; this buffer is left empty.
+  mutating func adopt() -> Column<Element> {
+    let column = Column(base: base, count: count, bytes: bytes)
+    self = ColumnBuffer(capacity: 16)
+    return column
+  }
+
   mutating func deallocate() {
-    base.deallocate()
-    base = .allocate(capacity: 1)
-    count = 0
-    capacity = 1
+    PageMemory.free(UnsafeMutableRawPointer(base), bytes)
+    self = ColumnBuffer(capacity: 16)
   }
 }
 

@@ -7,38 +7,25 @@ public struct ScoreRows: Sendable {
   public static let noDate = Int32.min
   public static let noSession: Int32 = -1
 
-  public var client: [UInt32] = []
-  public var episode: [UInt32] = []
+  public var client = Column<UInt32>()
+  public var episode = Column<UInt32>()
   /// Index into the registry's instruments.
-  public var instrument: [UInt16] = []
-  public var clinician: [UInt32] = []
-  public var site: [UInt32] = []
-  public var session: [Int32] = []
+  public var instrument = Column<UInt16>()
+  public var clinician = Column<UInt32>()
+  public var site = Column<UInt32>()
+  public var session = Column<Int32>()
   /// Days since 1970-01-01 (see `CivilDate`).
-  public var date: [Int32] = []
-  public var score: [Double] = []
-  public var episodeEnd: [Int32] = []
+  public var date = Column<Int32>()
+  public var score = Column<Double>()
+  public var episodeEnd = Column<Int32>()
   /// Physical line (1-based) of each row in its file.
-  public var line: [UInt32] = []
+  public var line = Column<UInt32>()
   /// Rows of each input file.
   public var fileRows: [Range<Int>] = []
 
   public var count: Int { client.count }
 
   public init() {}
-
-  mutating func reserve(_ n: Int) {
-    client.reserveCapacity(n)
-    episode.reserveCapacity(n)
-    instrument.reserveCapacity(n)
-    clinician.reserveCapacity(n)
-    site.reserveCapacity(n)
-    session.reserveCapacity(n)
-    date.reserveCapacity(n)
-    score.reserveCapacity(n)
-    episodeEnd.reserveCapacity(n)
-    line.reserveCapacity(n)
-  }
 
   /// The latest score date, if any row has a date.
   public var latestDate: CivilDate? {

@@ -86,9 +86,9 @@ public struct SeriesBuilder: Sendable {
     }
     episodeKeys = KeyTable(expected: 1)
     seriesKeys = KeyTable(expected: 1)
-    rows.client = []
-    rows.episode = []
-    rows.instrument = []
+    rows.client = Column()
+    rows.episode = Column()
+    rows.instrument = Column()
     let episodeCount = clientOfEpisode.count
     let seriesCount = episodeOfSeries.count
 
@@ -255,7 +255,7 @@ public struct SeriesBuilder: Sendable {
 
   /// The first field in which some row of the group differs from the first.
   static func firstDifference(_ rows: ScoreRows, _ head: Int, _ group: [Int]) -> String {
-    func differs<T: Equatable>(_ column: [T]) -> Bool { group.contains { column[$0] != column[head] } }
+    func differs<T: Equatable>(_ column: Column<T>) -> Bool { group.contains { column[$0] != column[head] } }
     if group.contains(where: { !(rows.score[$0] == rows.score[head] || (rows.score[$0].isNaN && rows.score[head].isNaN)) }) {
       return "score"
     }
@@ -268,7 +268,7 @@ public struct SeriesBuilder: Sendable {
 
   /// Stable sort of row indices by their time key. Input is usually in order already, which costs one
   /// comparison per row; short series use insertion sort, long ones the standard library's sort.
-  static func sortStable(_ members: UnsafeMutableBufferPointer<UInt32>, by key: [Int32]) {
+  static func sortStable(_ members: UnsafeMutableBufferPointer<UInt32>, by key: Column<Int32>) {
     var sorted = true
     for i in members.indices.dropFirst() where key[Int(members[i - 1])] > key[Int(members[i])] {
       sorted = false
