@@ -10,6 +10,8 @@ struct ByteInterner {
   private(set) var keyLength: [Int32] = []
   /// Whether each key is valid UTF-8.
   private(set) var valid: [Bool] = []
+  /// Whether every key so far is valid UTF-8 (the usual case, checked with one load).
+  private(set) var allValid = true
   private var hashes: [UInt64] = []
   private var slots: [Int32]
   private var mask: Int
@@ -36,9 +38,56 @@ struct ByteInterner {
   }
 
   /// The id of `count` bytes at `p`, adding them when new.
-  @inline(__always)
   mutating func intern(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
     if lastID >= 0, equals(lastID, p, count) { return UInt32(lastID) }
+    return lookup(p, count)
+  }
+
+  /// The id of `count` bytes at `p`, for the parser's hot path: the caller guarantees 16 readable
+  /// bytes at `p` whatever `count` is (the read buffers have that much slack).
+  ///
+  /// The two most recent keys of up to 16 bytes are kept as two words each, so a repeated value (the
+  /// same client on consecutive rows, PHQ-9 and GAD-7 alternating) costs two masked comparisons.
+  @inline(__always)
+  mutating func internPadded(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+    guard count <= 16 else { return intern(p, count) }
+    let raw = UnsafeRawPointer(p)
+    let low = raw.loadUnaligned(as: UInt64.self) & ByteInterner.lowMask(count)
+    let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ByteInterner.highMask(count)
+    if count == recent.length, low == recent.low, high == recent.high { return recent.id }
+    if count == previous.length, low == previous.low, high == previous.high {
+      swap(&recent, &previous)
+      return recent.id
+    }
+    let id = lookup(p, count)
+    previous = recent
+    recent = RecentKey(low: low, high: high, length: count, id: id)
+    return id
+  }
+
+  struct RecentKey {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var length = -1
+    var id: UInt32 = 0
+  }
+  private var recent = RecentKey()
+  private var previous = RecentKey()
+
+  /// Keeps the first `count` bytes of the low word (bytes 0-7).
+  @inline(__always)
+  static func lowMask(_ count: Int) -> UInt64 {
+    count >= 8 ? .max : (UInt64(1) << UInt64(count * 8)) &- 1
+  }
+
+  /// Keeps bytes 8..<count of the high word.
+  @inline(__always)
+  static func highMask(_ count: Int) -> UInt64 {
+    count >= 16 ? .max : count <= 8 ? 0 : (UInt64(1) << UInt64((count - 8) * 8)) &- 1
+  }
+
+  /// Hash-table lookup, adding the key when new.
+  private mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
     let h = ByteInterner.hash(p, count)
     var slot = Int(truncatingIfNeeded: h) & mask
     while true {
@@ -55,7 +104,9 @@ struct ByteInterner {
     keyLength.append(Int32(count))
     hashes.append(h)
     arena.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
-    valid.append(ByteInterner.isValidUTF8(p, count))
+    let isValid = ByteInterner.isValidUTF8(p, count)
+    valid.append(isValid)
+    if !isValid { allValid = false }
     slots[slot] = id
     lastID = id
     if keyStart.count * 2 > slots.count { grow() }
@@ -130,3 +181,9 @@ struct ByteInterner {
 #elseif canImport(Darwin)
   import Darwin
 #endif
+
+extension ByteInterner {
+  /// Whether the key with this id is valid UTF-8.
+  @inline(__always)
+  func isValid(_ id: UInt32) -> Bool { allValid || valid[Int(id)] }
+}

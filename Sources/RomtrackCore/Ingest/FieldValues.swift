@@ -1,10 +1,18 @@
 /// Readers for single field values, working on raw bytes (`p[start..<end]`).
 enum FieldValues {
-  /// Powers of ten up to 10^22, all exact in a Double.
-  static let powersOfTen: [Double] = (0...22).map { exponent in
-    var value = 1.0
-    for _ in 0..<exponent { value *= 10 }
-    return value
+  /// 10^exponent for 0...22, exact in a Double (every power of ten up to 10^22 is).
+  @inline(__always)
+  static func powerOfTen(_ exponent: Int) -> Double {
+    switch exponent {
+    case 0: return 1
+    case 1: return 10
+    case 2: return 100
+    case 3: return 1000
+    default:
+      var value = 1000.0
+      for _ in 3..<exponent { value *= 10 }
+      return value
+    }
   }
 
   /// Narrows `start..<end` past leading and trailing spaces and tabs.
@@ -51,7 +59,7 @@ enum FieldValues {
       let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
       return Double(text)
     }
-    let magnitude = Double(mantissa) / powersOfTen[decimals]
+    let magnitude = Double(mantissa) / powerOfTen(decimals)
     return negative ? -magnitude : magnitude
   }
 

@@ -28,14 +28,16 @@ struct RowParser {
   var instrumentNames = ByteInterner(capacity: 16)
   /// Registry index for each distinct instrument text (-1 unknown).
   var instrumentOfName: [Int] = []
+  var knownInstrumentNames = 0
   var rowsRead = 0
   /// The last ten-byte date read, and its day number.
   var lastDateHead: UInt64 = 0
   var lastDateTail: UInt16 = 0
   var lastDateDays: Int32 = 0
   /// Each instrument's range, copied out of the registry for the per-row check.
-  let minimums: [Double]
-  let maximums: [Double]
+  let ranges: InstrumentRanges
+  /// Fields in the header.
+  let columnCount: Int
   var blankLines = 0
   let scratch = ScratchBuffer()
 
@@ -51,8 +53,8 @@ struct RowParser {
     self.numericMissingTokens = options.missingTokens.contains { Double($0) != nil }
     self.rawRowLimit = options.rawRowLimit
     self.defaultInstrument = defaultInstrument
-    self.minimums = registry.instruments.map(\.minimum)
-    self.maximums = registry.instruments.map(\.maximum)
+    self.ranges = InstrumentRanges(registry)
+    self.columnCount = layout.header.count
     func column(_ field: InputField) -> Int { layout.column(of: field) ?? -1 }
     clientColumn = column(.clientID)
     episodeColumn = column(.episodeID)
@@ -107,6 +109,7 @@ struct RowParser {
 
   /// A date field: `.missing` when empty or a `--na` token. Rows of one session share a date, so the
   /// last ten-byte date read is remembered and compared as two integers before parsing again.
+  @inline(__always)
   private mutating func date(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> FieldValue<Int32> {
     let (q, s, e) = span(scanner, index, p)
     if e == s { return .missing }
@@ -138,7 +141,7 @@ struct RowParser {
       fail(.badQuote, "row", "a quoted field is not closed, or text follows its closing quote")
       return
     }
-    let expected = layout.header.count
+    let expected = columnCount
     guard scanner.fieldCount == expected else {
       fail(.fieldCount, "row", "expected \(expected) fields as in the header, found \(scanner.fieldCount)")
       return
@@ -150,8 +153,8 @@ struct RowParser {
       fail(.missingValue, "client_id", "client_id is empty")
       return
     }
-    let client = clients.intern(q + s, e - s)
-    var invalidText: String? = clients.valid[Int(client)] ? nil : "client_id"
+    let client = clients.internPadded(q + s, e - s)
+    var invalidText: String? = clients.isValid(client) ? nil : "client_id"
 
     // instrument
     var instrument = defaultInstrument ?? 0
@@ -163,9 +166,10 @@ struct RowParser {
           return
         }
       } else {
-        let nameID = Int(instrumentNames.intern(q + s, e - s))
-        if nameID == instrumentOfName.count {
+        let nameID = Int(instrumentNames.internPadded(q + s, e - s))
+        if nameID >= knownInstrumentNames {
           instrumentOfName.append(registry.index(of: instrumentNames.string(UInt32(nameID))) ?? -1)
+          knownInstrumentNames += 1
         }
         guard instrumentOfName[nameID] >= 0 else {
           fail(.unknownInstrument, "instrument", "\(shown(scanner, instrumentColumn, p)) is not a known instrument name or alias (see `romtrack instruments`)")
@@ -211,7 +215,7 @@ struct RowParser {
     if let value = e > s ? FieldValues.decimal(q, s, e) : nil,
       !(numericMissingTokens && FieldValues.isMissingToken(q, s, e, missingTokens))
     {
-      guard value >= minimums[instrument], value <= maximums[instrument] else {
+      guard value >= ranges.minimum[instrument], value <= ranges.maximum[instrument] else {
         let entry = registry.instruments[instrument]
         fail(.outOfRange, "score", "score \(FieldValues.shortNumber(value)) is outside the \(entry.name) range \(FieldValues.shortNumber(entry.minimum))-\(FieldValues.shortNumber(entry.maximum))")
         return
@@ -236,14 +240,14 @@ struct RowParser {
 
     // optional text fields (the empty text where the column is absent)
     (q, s, e) = episodeColumn >= 0 ? span(scanner, episodeColumn, p) : (p, 0, 0)
-    let episode = episodes.intern(q + s, e - s)
-    if !episodes.valid[Int(episode)] { invalidText = invalidText ?? "episode_id" }
+    let episode = episodes.internPadded(q + s, e - s)
+    if !episodes.isValid(episode) { invalidText = invalidText ?? "episode_id" }
     (q, s, e) = clinicianColumn >= 0 ? span(scanner, clinicianColumn, p) : (p, 0, 0)
-    let clinician = clinicians.intern(q + s, e - s)
-    if !clinicians.valid[Int(clinician)] { invalidText = invalidText ?? "clinician_id" }
+    let clinician = clinicians.internPadded(q + s, e - s)
+    if !clinicians.isValid(clinician) { invalidText = invalidText ?? "clinician_id" }
     (q, s, e) = siteColumn >= 0 ? span(scanner, siteColumn, p) : (p, 0, 0)
-    let site = sites.intern(q + s, e - s)
-    if !sites.valid[Int(site)] { invalidText = invalidText ?? "site" }
+    let site = sites.internPadded(q + s, e - s)
+    if !sites.isValid(site) { invalidText = invalidText ?? "site" }
     if let invalidText {
       fail(.badEncoding, invalidText, "\(invalidText) is not valid UTF-8 text (is the file saved as UTF-8?)")
       return
@@ -271,7 +275,7 @@ enum FieldValue<T> {
 
 /// A growable byte buffer owned by one parser, for fields whose doubled quotes must be undone.
 final class ScratchBuffer: @unchecked Sendable {
-  private var pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+  private var pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256 + 16)
   private var capacity = 256
 
   /// A buffer of at least `count` bytes (its old contents are not kept).
@@ -279,7 +283,7 @@ final class ScratchBuffer: @unchecked Sendable {
     if count > capacity {
       pointer.deallocate()
       capacity = max(count, capacity * 2)
-      pointer = .allocate(capacity: capacity)
+      pointer = .allocate(capacity: capacity + 16)  // 16 bytes of slack for word-wise reads
     }
     return pointer
   }
@@ -306,5 +310,26 @@ extension String {
     let fraction = Int(scaled) - whole * 10_000
     let digits = String(fraction)
     self = (value < 0 ? "-" : "") + String(whole) + "." + String(repeating: "0", count: 4 - digits.count) + digits
+  }
+}
+
+/// Instrument ranges in plain memory, for the range check on every row.
+final class InstrumentRanges: @unchecked Sendable {
+  let minimum: UnsafeMutablePointer<Double>
+  let maximum: UnsafeMutablePointer<Double>
+
+  init(_ registry: InstrumentRegistry) {
+    let n = max(registry.instruments.count, 1)
+    minimum = .allocate(capacity: n)
+    maximum = .allocate(capacity: n)
+    for (i, instrument) in registry.instruments.enumerated() {
+      minimum[i] = instrument.minimum
+      maximum[i] = instrument.maximum
+    }
+  }
+
+  deinit {
+    minimum.deallocate()
+    maximum.deallocate()
   }
 }

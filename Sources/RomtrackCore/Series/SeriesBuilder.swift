@@ -67,6 +67,11 @@ public struct SeriesBuilder: Sendable {
     var nameOfEpisode: [UInt32] = []
     var seriesOfRow = [Int32](repeating: -1, count: n)
     var afterAsOf = 0
+    // The series last seen for each instrument, and its episode: rows of one episode usually come
+    // together, so most rows find their series here without hashing.
+    let instrumentCount = Int(rows.instrument.max() ?? 0) + 1
+    var recentEpisode = [Int](repeating: -1, count: instrumentCount)
+    var recentSeries = [Int](repeating: -1, count: instrumentCount)
     for i in 0..<n {
       if let asOf, rows.date[i] != ScoreRows.noDate, rows.date[i] > asOf {
         afterAsOf += 1
@@ -77,10 +82,16 @@ public struct SeriesBuilder: Sendable {
         clientOfEpisode.append(rows.client[i])
         nameOfEpisode.append(rows.episode[i])
       }
-      let series = seriesKeys.id(of: UInt64(episode) << 16 | UInt64(rows.instrument[i]))
-      if series == episodeOfSeries.count {
-        episodeOfSeries.append(Int32(episode))
-        instrumentOfSeries.append(rows.instrument[i])
+      let instrument = Int(rows.instrument[i])
+      var series = recentSeries[instrument]
+      if recentEpisode[instrument] != episode {
+        series = seriesKeys.id(of: UInt64(episode) << 16 | UInt64(instrument))
+        if series == episodeOfSeries.count {
+          episodeOfSeries.append(Int32(episode))
+          instrumentOfSeries.append(UInt16(instrument))
+        }
+        recentEpisode[instrument] = episode
+        recentSeries[instrument] = series
       }
       seriesOfRow[i] = Int32(series)
     }
@@ -123,15 +134,21 @@ public struct SeriesBuilder: Sendable {
     // 3-4. Per series: time order, duplicates, gather.
     var table = SeriesTable()
     table.asOf = asOf.map { CivilDate(days: $0) }
-    table.session.reserveCapacity(order.count)
-    table.date.reserveCapacity(order.count)
-    table.score.reserveCapacity(order.count)
+    // The sorted scores are written through pointers into arrays sized for every row, then cut to
+    // the rows kept (duplicates and conflicts drop some).
+    var sessionOut = [Int32](repeating: 0, count: order.count)
+    var dateOut = [Int32](repeating: 0, count: order.count)
+    var scoreOut = [Double](repeating: 0, count: order.count)
+    var kept = 0
     table.series.reserveCapacity(seriesCount)
     table.episodes.reserveCapacity(episodeCount)
     var duplicates = 0
     var rejects: [PendingReject] = []
     var currentEpisode = -1
     var latestOfEpisode: (date: Int32, row: Int) = (Int32.min, -1)
+    sessionOut.withUnsafeMutableBufferPointer { sessionOut in
+    dateOut.withUnsafeMutableBufferPointer { dateOut in
+    scoreOut.withUnsafeMutableBufferPointer { scoreOut in
     order.withUnsafeMutableBufferPointer { order in
       for rank in 0..<seriesCount {
         let original = seriesOrder[rank]
@@ -162,7 +179,7 @@ public struct SeriesBuilder: Sendable {
         }
         SeriesBuilder.sortStable(members, by: timeKey)
 
-        let first = table.score.count
+        let first = kept
         var i = 0
         while i < members.count {
           let key = timeKey[Int(members[i])]
@@ -186,12 +203,13 @@ public struct SeriesBuilder: Sendable {
               continue
             }
           }
-          table.session.append(axis == .session ? rows.session[head] : Int32(table.score.count - first + 1))
-          table.date.append(rows.date[head])
-          table.score.append(rows.score[head])
+          sessionOut[kept] = axis == .session ? rows.session[head] : Int32(kept - first + 1)
+          dateOut[kept] = rows.date[head]
+          scoreOut[kept] = rows.score[head]
+          kept += 1
           i = j
         }
-        if table.score.count == first { continue }  // every row of the series was rejected
+        if kept == first { continue }  // every row of the series was rejected
 
         let episode = Int(episodeOfSeries[original])
         if episode != currentEpisode {
@@ -204,7 +222,7 @@ public struct SeriesBuilder: Sendable {
         }
         table.series.append(Series(
           episode: table.episodes.count - 1, instrument: instrumentOfSeries[original],
-          scores: first..<table.score.count, timeAxis: axis))
+          scores: first..<kept, timeAxis: axis))
 
         // Episode attributes from every row of this series (dropped duplicates carry the same values).
         var e = table.episodes[table.episodes.count - 1]
@@ -225,7 +243,16 @@ public struct SeriesBuilder: Sendable {
         table.episodes[table.episodes.count - 1] = e
       }
     }
+    }
+    }
+    }
     rows = ScoreRows()
+    sessionOut.removeLast(sessionOut.count - kept)
+    dateOut.removeLast(dateOut.count - kept)
+    scoreOut.removeLast(scoreOut.count - kept)
+    table.session = sessionOut
+    table.date = dateOut
+    table.score = scoreOut
     // Status at the as-of date.
     if let asOf {
       for k in table.episodes.indices {
