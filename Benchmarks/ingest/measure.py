@@ -284,10 +284,15 @@ def contenders(path, romtrack=None, romtrack_cmd=None):
 
 
 def interpret(kind, run, file_rows):
-    """Rows read and in-process read time (peers only) from one run's output."""
+    """Rows read and in-process read time from one run's output.
+
+    For romtrack the in-process time is its ingest phase (parse and merge into columns, from
+    --json-summary), the counterpart of the peers' read call; its wall time also covers grouping the
+    rows into series and checking duplicates, which the peers do not do."""
     if kind == "romtrack":
         summary = last_json_line(run["stdout"]) or {}
-        return summary.get("rows_read"), None, summary
+        ingest = (summary.get("timings") or {}).get("ingest")
+        return summary.get("rows_read"), ingest, summary
     if kind == "peer":
         report = last_json_line(run["stdout"]) or {}
         return report.get("rows"), report.get("read_s"), report
@@ -467,11 +472,12 @@ def render_markdown(report):
             ]) + " |")
     lines += ["",
               "*wall s*: whole process, start to exit (for the Python readers this includes "
-              "interpreter start-up and the import). *read s*: the Python readers' own "
-              "in-process time around the read call only. *MB/s*, *rows/s* and *× polars* "
+              "interpreter start-up and the import; for romtrack, reading, validating, grouping "
+              "into series and checking duplicates). *read s*: in-process time of reading the "
+              "file into columns: the Python readers' read call, romtrack's ingest phase (from "
+              "its `--json-summary` timings). *MB/s*, *rows/s* and *× polars* "
               "(polars' time ÷ this tool's time; above 1 is faster) use *read s* where "
-              "there is one, else *wall s*, so romtrack pays its whole process and the "
-              "peers only their read. *peak RSS*: the largest `ru_maxrss` over the runs, "
+              "there is one, else *wall s*. *peak RSS*: the largest `ru_maxrss` over the runs, "
               "from `os.wait4`. MB = 10⁶ bytes; MiB = 2²⁰ bytes.", ""]
     lines += render_goals(report)
     if notes:

@@ -208,7 +208,8 @@ public struct CSVIngest: Sendable {
     // Room for as many rows as the bytes could hold (every row has at least one byte per field): the
     // first thread's buffers also take the other threads' rows at the merge. Only pages written count.
     let shortestRow = parser.layout.header.count + 1
-    parser.reserve(estimatedRows: ((alignToLine ? to : file.size) - start) / shortestRow + 16)
+    let fileRows = (file.size - start) / 40  // a typical row is 40-60 bytes
+    parser.reserve(rows: ((alignToLine ? to : file.size) - start) / shortestRow + 16, expected: fileRows)
     var scanner = RecordScanner()
     while window.position < to {
       let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)
@@ -237,8 +238,8 @@ extension RowParser {
   }
 
   /// Sets aside room for the rows expected; room never used costs address space, not memory.
-  mutating func reserve(estimatedRows: Int) {
-    rows = ParsedColumns(capacity: estimatedRows)
+  mutating func reserve(rows capacity: Int, expected: Int) {
+    rows = ParsedColumns(capacity: capacity, expected: expected)
   }
 }
 

@@ -11,9 +11,11 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
 
   /// A buffer with room for `capacity` values; a large speculative capacity may be cut short when
   /// the kernel will not reserve it (then the buffer grows as needed).
-  init(capacity: Int) {
+  /// `expected` is the number of values likely to be stored, which decides whether huge pages pay.
+  init(capacity: Int, expected: Int? = nil) {
     let wanted = max(capacity, 16) * MemoryLayout<Element>.stride
-    let (address, size) = PageMemory.allocate(wanted, atLeast: min(wanted, 1 << 20))
+    let (address, size) = PageMemory.allocate(
+      wanted, atLeast: min(wanted, 1 << 20), expectedUse: expected.map { $0 * MemoryLayout<Element>.stride })
     base = address.bindMemory(to: Element.self, capacity: size / MemoryLayout<Element>.stride)
     bytes = size
     self.capacity = size / MemoryLayout<Element>.stride
@@ -75,17 +77,17 @@ struct ParsedColumns {
   var episodeEnd: ColumnBuffer<Int32>
   var line: ColumnBuffer<UInt32>
 
-  init(capacity: Int) {
-    client = .init(capacity: capacity)
-    episode = .init(capacity: capacity)
-    instrument = .init(capacity: capacity)
-    clinician = .init(capacity: capacity)
-    site = .init(capacity: capacity)
-    session = .init(capacity: capacity)
-    date = .init(capacity: capacity)
-    score = .init(capacity: capacity)
-    episodeEnd = .init(capacity: capacity)
-    line = .init(capacity: capacity)
+  init(capacity: Int, expected: Int? = nil) {
+    client = .init(capacity: capacity, expected: expected)
+    episode = .init(capacity: capacity, expected: expected)
+    instrument = .init(capacity: capacity, expected: expected)
+    clinician = .init(capacity: capacity, expected: expected)
+    site = .init(capacity: capacity, expected: expected)
+    session = .init(capacity: capacity, expected: expected)
+    date = .init(capacity: capacity, expected: expected)
+    score = .init(capacity: capacity, expected: expected)
+    episodeEnd = .init(capacity: capacity, expected: expected)
+    line = .init(capacity: capacity, expected: expected)
   }
 
   var count: Int { client.count }

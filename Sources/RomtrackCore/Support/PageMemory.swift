@@ -4,12 +4,13 @@
 
 /// Large anonymous memory straight from the kernel, for column buffers of millions of rows.
 ///
-/// - Regions of 4 MiB and more ask for transparent huge pages (`MADV_HUGEPAGE`), so filling them
-///   costs one page fault per 2 MiB instead of one per 4 KiB.
+/// - Regions expected to fill 32 MiB or more ask for transparent huge pages (`MADV_HUGEPAGE`), so
+///   filling them costs one page fault per 2 MiB instead of one per 4 KiB. Smaller ones do not: a
+///   half-used last huge page would waste up to 2 MiB per column.
 /// - Reserved but untouched pages cost address space, not memory (`MAP_NORESERVE`).
 enum PageMemory {
   static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-  static let hugeThreshold = 4 << 20
+  static let hugeThreshold = 32 << 20
 
   static func rounded(_ bytes: Int) -> Int {
     (max(bytes, 1) + pageSize - 1) / pageSize * pageSize
@@ -17,16 +18,16 @@ enum PageMemory {
 
   /// A new zeroed region of `bytes`, or less but at least `minimum` when the kernel will not reserve
   /// that much address space; its size is returned with it.
-  static func allocate(_ bytes: Int, atLeast minimum: Int? = nil) -> (UnsafeMutableRawPointer, Int) {
+  static func allocate(_ bytes: Int, atLeast minimum: Int? = nil, expectedUse: Int? = nil) -> (UnsafeMutableRawPointer, Int) {
     let size = rounded(bytes)
     let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
     guard let address, address != MAP_FAILED else {
       // The kernel refused the reservation: fall back to the size actually needed soon.
       let floor = rounded(minimum ?? bytes)
       guard size / 2 >= floor else { fatalError("out of memory: cannot map \(size) bytes") }
-      return allocate(size / 2, atLeast: floor)
+      return allocate(size / 2, atLeast: floor, expectedUse: expectedUse)
     }
-    if size >= hugeThreshold { _ = madvise(address, size, MADV_HUGEPAGE) }
+    if (expectedUse ?? size) >= hugeThreshold { _ = madvise(address, size, MADV_HUGEPAGE) }
     return (address, size)
   }
 
