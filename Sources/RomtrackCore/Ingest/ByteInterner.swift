@@ -46,23 +46,26 @@ struct ByteInterner {
   /// The id of `count` bytes at `p`, for the parser's hot path: the caller guarantees 16 readable
   /// bytes at `p` whatever `count` is (the read buffers have that much slack).
   ///
-  /// The two most recent keys of up to 16 bytes are kept as two words each, so a repeated value (the
-  /// same client on consecutive rows, PHQ-9 and GAD-7 alternating) costs two masked comparisons.
+  /// The four most recent keys of up to 16 bytes are kept as two words each, so a repeated value (the
+  /// same client on consecutive rows; PHQ-9, GAD-7 and an alliance measure in turn) costs a few
+  /// masked comparisons instead of a hash-table probe.
   @inline(__always)
   mutating func internPadded(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
     guard count <= 16 else { return intern(p, count) }
     let raw = UnsafeRawPointer(p)
-    let low = raw.loadUnaligned(as: UInt64.self) & ByteInterner.lowMask(count)
-    let high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ByteInterner.highMask(count)
-    if count == recent.length, low == recent.low, high == recent.high { return recent.id }
-    if count == previous.length, low == previous.low, high == previous.high {
-      swap(&recent, &previous)
-      return recent.id
-    }
-    let id = lookup(p, count)
-    previous = recent
-    recent = RecentKey(low: low, high: high, length: count, id: id)
-    return id
+    let key = RecentKey(
+      low: raw.loadUnaligned(as: UInt64.self) & ByteInterner.lowMask(count),
+      high: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ByteInterner.highMask(count),
+      length: count, id: 0)
+    if key.matches(recent.0) { return recent.0.id }
+    if key.matches(recent.1) { return recent.1.id }
+    if key.matches(recent.2) { return recent.2.id }
+    if key.matches(recent.3) { return recent.3.id }
+    var found = key
+    found.id = lookup(p, count)
+    // The newest key goes first; the oldest falls out.
+    recent = (found, recent.0, recent.1, recent.2)
+    return found.id
   }
 
   struct RecentKey {
@@ -70,9 +73,13 @@ struct ByteInterner {
     var high: UInt64 = 0
     var length = -1
     var id: UInt32 = 0
+
+    @inline(__always)
+    func matches(_ other: RecentKey) -> Bool {
+      length == other.length && low == other.low && high == other.high
+    }
   }
-  private var recent = RecentKey()
-  private var previous = RecentKey()
+  private var recent = (RecentKey(), RecentKey(), RecentKey(), RecentKey())
 
   /// Keeps the first `count` bytes of the low word (bytes 0-7).
   @inline(__always)

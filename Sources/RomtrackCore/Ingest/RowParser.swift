@@ -30,10 +30,8 @@ struct RowParser {
   var instrumentOfName: [Int] = []
   var knownInstrumentNames = 0
   var rowsRead = 0
-  /// The last ten-byte date read, and its day number.
-  var lastDateHead: UInt64 = 0
-  var lastDateTail: UInt16 = 0
-  var lastDateDays: Int32 = 0
+  /// The last ten-byte date read in each date column (`date`, `episode_end`), and its day number.
+  var recentDates = (RecentDate(), RecentDate())
   /// Each instrument's range, copied out of the registry for the per-row check.
   let ranges: InstrumentRanges
   /// Fields in the header.
@@ -107,21 +105,23 @@ struct RowParser {
     return "\"" + text + (e - s > n ? "…" : "") + "\""
   }
 
-  /// A date field: `.missing` when empty or a `--na` token. Rows of one session share a date, so the
-  /// last ten-byte date read is remembered and compared as two integers before parsing again.
+  /// A date field: `.missing` when empty or a `--na` token. Rows of one session share a date, so
+  /// each date column remembers its last ten-byte value and compares it as two integers before parsing.
   @inline(__always)
-  private mutating func date(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> FieldValue<Int32> {
-    let (q, s, e) = span(scanner, index, p)
+  static func date(
+    _ q: UnsafePointer<UInt8>, _ s: Int, _ e: Int, format: DateFormat, missingTokens: [[UInt8]],
+    recent: inout RecentDate
+  ) -> FieldValue<Int32> {
     if e == s { return .missing }
     if e - s == 10 {
       let raw = UnsafeRawPointer(q + s)
       let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-      if head == lastDateHead, tail == lastDateTail { return .value(lastDateDays) }
-      if let d = dateFormat.parse(q + s, 10) {
-        (lastDateHead, lastDateTail, lastDateDays) = (head, tail, d.days)
+      if head == recent.head, tail == recent.tail { return .value(recent.days) }
+      if let d = format.parse(q + s, 10) {
+        recent = RecentDate(head: head, tail: tail, days: d.days)
         return .value(d.days)
       }
-    } else if let d = dateFormat.parse(q + s, e - s) {
+    } else if let d = format.parse(q + s, e - s) {
       return .value(d.days)
     }
     return FieldValues.isMissingToken(q, s, e, missingTokens) ? .missing : .invalid
@@ -196,7 +196,8 @@ struct RowParser {
     // date
     var date = ScoreRows.noDate
     if dateColumn >= 0 {
-      switch self.date(scanner, dateColumn, p) {
+      (q, s, e) = span(scanner, dateColumn, p)
+      switch RowParser.date(q, s, e, format: dateFormat, missingTokens: missingTokens, recent: &recentDates.0) {
       case .missing: break
       case .value(let d): date = d
       case .invalid:
@@ -229,7 +230,8 @@ struct RowParser {
     // episode_end
     var episodeEnd = ScoreRows.noDate
     if episodeEndColumn >= 0 {
-      switch self.date(scanner, episodeEndColumn, p) {
+      (q, s, e) = span(scanner, episodeEndColumn, p)
+      switch RowParser.date(q, s, e, format: dateFormat, missingTokens: missingTokens, recent: &recentDates.1) {
       case .missing: break
       case .value(let d): episodeEnd = d
       case .invalid:
@@ -332,4 +334,11 @@ final class InstrumentRanges: @unchecked Sendable {
     minimum.deallocate()
     maximum.deallocate()
   }
+}
+
+/// A date field's last ten bytes and their day number.
+struct RecentDate {
+  var head: UInt64 = 0
+  var tail: UInt16 = 0
+  var days: Int32 = 0
 }
