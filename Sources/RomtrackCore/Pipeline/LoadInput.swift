@@ -14,6 +14,11 @@ public struct LoadedInput: Sendable {
 public struct StageTiming: Sendable, Equatable, Codable {
   public var stage: String
   public var seconds: Double
+
+  public init(stage: String, seconds: Double) {
+    self.stage = stage
+    self.seconds = seconds
+  }
 }
 
 public enum InputLoader {

@@ -15,6 +15,8 @@ struct Report: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
+  @OptionGroup(title: "Methods (METHODS.md; each also a config key)") var methods: AnalysisOptions
+
   @Option(help: ArgumentHelp("The month to report, YYYY-MM: scores up to its last day count.", valueName: "month"))
   var period: String?
 
@@ -35,6 +37,7 @@ struct Report: ParsableCommand {
   func run() throws {
     let started = ContinuousClock.now
     let configuration = try input.loadConfiguration()
+    let parameters = try methods.parameters(configuration)
     let files = try inputFiles()
     var asOfDate: CivilDate? = asOf.flatMap { CivilDate(iso: $0) } ?? period.flatMap { YearMonth($0)?.lastDay }
     Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
@@ -48,13 +51,30 @@ struct Report: ParsableCommand {
       throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
     }
     let month = YearMonth(year: asOfDate.components.year, month: asOfDate.components.month)
+    Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
+    let clock = ContinuousClock()
+    var phase = clock.now
+    var timings = loaded.timings
+    func lap(_ name: String) {
+      timings.append(StageTiming(stage: name, seconds: phase.duration(to: clock.now).seconds))
+      phase = clock.now
+    }
+    let analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
+    lap("analyse")
     let folder = try OutputFolder(path: out ?? "reports/\(month)")
     do {
+      let (table, names, registry) = (loaded.table, loaded.names, configuration.registry)
+      try folder.write("clients.csv", ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
+      try folder.write("worklist.csv", WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis))
+      try folder.write("events.csv", EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
       try folder.write("rejects.csv", RejectsFile.csv(loaded.rejects))
+      lap("write")
+      var withTimings = loaded
+      withTimings.timings = timings
       let manifest = Manifest(
         version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOfDate,
-        parameters: configuration.parameters.manifestEntries, loaded: loaded,
-        notes: ["report stages not built yet: ingest, validation and series only"])
+        parameters: parameters.manifestEntries, loaded: withTimings,
+        notes: ["the growth model (eb_intercept, eb_slope, expected, etr_z, signal), summary.csv, trends.csv and the HTML pages are not built yet"])
       try folder.write("manifest.json", try manifest.json())
       try folder.commit()
     } catch {
@@ -64,8 +84,10 @@ struct Report: ParsableCommand {
     let summary = RunSummary(loaded: loaded, registry: configuration.registry, seconds: started.secondsSince)
     var lines = summary.humanLines()
     lines.insert("period \(month), scores up to \(asOfDate)", at: 0)
-    lines.append("wrote \(folder.target.path)/: rejects.csv (\(loaded.rejects.count) rows), manifest.json")
-    lines.append("report stages not built yet: clients.csv, worklist.csv, events.csv, summary.csv and the HTML pages come next")
+    let worklist = analysis.series.reduce(0) { $0 + ($1.needsReview ? 1 : 0) }
+    lines.append("worklist: \(worklist) series need review; events: \(analysis.events.count) (sudden gains, losses, ruptures)")
+    lines.append("wrote \(folder.target.path)/: clients.csv, worklist.csv, events.csv, rejects.csv (\(loaded.rejects.count) rows), manifest.json")
+    lines.append("not built yet: the growth model and ETR signals, summary.csv, trends.csv and the HTML pages")
     for line in lines { Console.status(line, quiet: input.quiet) }
     if input.jsonSummary { print(summary.json()) }
     try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(configuration))

@@ -1,0 +1,245 @@
+/// Stages 3 and 4 of the pipeline: fit each series' trajectory and classify it (METHODS.md sections
+/// 1, 2, 3, 6, 7 and 8). Plain values in, plain values out.
+///
+/// Per instrument the rules are built once (reliable change, clinical range, stall, sudden gains,
+/// ruptures), from the registry, the parameters and, where a method asks for them, the sample's own
+/// moments; each series then costs one pass over its scores.
+
+/// Everything romtrack concludes about one series.
+public struct SeriesResult: Sendable {
+  /// Observed (non-missing) scores.
+  public var scoreCount = 0
+  public var firstSession: Int32?
+  public var lastSession: Int32?
+  /// First and last score dates (`ScoreRows.noDate` when undated).
+  public var firstDate = ScoreRows.noDate
+  public var lastDate = ScoreRows.noDate
+  /// First and last observed score (NaN when none): intake and latest (last observation carried forward).
+  public var intake = Double.nan
+  public var latest = Double.nan
+  /// Reliable change and clinical significance, for outcome series with two or more scores.
+  public var clinical: ClinicalSignificanceResult?
+  /// NHS Talking Therapies flags of this measure alone, and of the configured pair (on both
+  /// measures' rows of the episode).
+  public var talkingTherapies: TalkingTherapiesFlags?
+  public var pairFlags: TalkingTherapiesFlags?
+  public var trajectory: TrajectoryFit?
+  public var stall: StallAssessment?
+  public var suddenGains = 0
+  public var suddenLosses = 0
+  /// Alliance figures: the series' own for an alliance series; the episode's first alliance series'
+  /// for an outcome series, so each outcome row shows the relationship it goes with.
+  public var allianceLatest: Double?
+  public var allianceMean: Double?
+  public var lowAlliance: Bool?
+  public var ruptures = 0
+  public var rupturesRepaired = 0
+  public var reasons = WorklistReasons()
+  /// Reasons present and the episode still active: the series belongs on the clinician's worklist.
+  public var needsReview = false
+  /// Codes of everything that limited the analysis (too few scores, no threshold, ...), `;`-joined.
+  public var diagnostics: [String] = []
+
+  public init() {}
+}
+
+/// One sudden gain, sudden loss or alliance rupture, for events.csv.
+public struct SeriesEvent: Sendable, Equatable {
+  public enum Kind: String, Sendable {
+    case suddenGain = "sudden_gain"
+    case suddenLoss = "sudden_loss"
+    case rupture
+  }
+
+  public var series: Int
+  public var kind: Kind
+  /// The session of the event: the first session after a sudden change (N+1), the session of the
+  /// alliance drop.
+  public var session: Int32
+  /// Points, in the worsening or improving direction as the kind says (always positive).
+  public var magnitude: Double
+  /// Sudden changes: magnitude as a share of the pre-change severity.
+  public var proportion: Double?
+  /// Sudden changes: mean of the pre and post windows; ruptures: the score before and at the drop.
+  public var preMean: Double
+  public var postMean: Double
+  /// Sudden changes: reversed later; ruptures: repaired within the window.
+  public var reversal: Bool?
+  public var repaired: Bool?
+}
+
+/// The analysis of every series, in `SeriesTable` order, with the rules used.
+public struct Analysis: Sendable {
+  public var series: [SeriesResult]
+  public var events: [SeriesEvent]
+  /// Per registry instrument: the reliable-change and clinical-significance rule used.
+  public var rules: [Int: ClinicalSignificanceRule]
+  /// Per alliance instrument: the pooled within-client SD used for ruptures.
+  public var withinClientSD: [Int: Double]
+}
+
+public struct Analyzer: Sendable {
+  public let registry: InstrumentRegistry
+  public let parameters: AnalysisParameters
+
+  public init(registry: InstrumentRegistry, parameters: AnalysisParameters) {
+    self.registry = registry
+    self.parameters = parameters
+  }
+
+  public func analyze(_ table: SeriesTable) -> Analysis {
+    let instruments = registry.instruments
+    var results = [SeriesResult](repeating: SeriesResult(), count: table.series.count)
+
+    // Intake, latest and counts; the sample moments per instrument.
+    var moments = [SampleMoments](repeating: SampleMoments(), count: instruments.count)
+    var pools = [PooledWithinClientSD](repeating: PooledWithinClientSD(), count: instruments.count)
+    for (index, series) in table.series.enumerated() {
+      var r = SeriesResult()
+      for k in series.scores where !table.score[k].isNaN {
+        if r.scoreCount == 0 {
+          r.intake = table.score[k]
+          r.firstSession = table.session[k]
+        }
+        r.latest = table.score[k]
+        r.lastSession = table.session[k]
+        r.scoreCount += 1
+      }
+      if let first = series.scores.first { r.firstDate = table.date[first] }
+      if let last = series.scores.last { r.lastDate = table.date[last] }
+      let instrument = Int(series.instrument)
+      if r.scoreCount >= 2 { moments[instrument].add(intake: r.intake, latest: r.latest) }
+      if instruments[instrument].kind == .alliance { pools[instrument].add(scores: table.score[series.scores]) }
+      results[index] = r
+    }
+
+    // Rules, once per instrument.
+    var clinicalRules: [Int: ClinicalSignificanceRule] = [:]
+    var talkingRules: [Int: TalkingTherapiesRule] = [:]
+    var gainRules: [Int: SuddenGainRule] = [:]
+    var ruptureRules: [Int: AllianceRuptureRule] = [:]
+    var withinSD: [Int: Double] = [:]
+    for (i, instrument) in instruments.enumerated() {
+      switch instrument.kind {
+      case .outcome:
+        let change = ReliableChangeRule(instrument: instrument, parameters: parameters, sample: moments[i])
+        clinicalRules[i] = ClinicalSignificanceRule(
+          instrument: instrument, parameters: parameters, sample: moments[i], reliableChange: change)
+        talkingRules[i] = TalkingTherapiesRule(instrument: instrument, reliableChange: change)
+        gainRules[i] = SuddenGainRule(instrument: instrument, parameters: parameters)
+      case .alliance:
+        if let rule = AllianceRuptureRule(instrument: instrument, pool: pools[i], parameters: parameters) {
+          ruptureRules[i] = rule
+          withinSD[i] = rule.withinClientSD
+        }
+      }
+    }
+    let trajectoryRule = TrajectoryRule(parameters)
+    let stallRule = StallRule(parameters)
+    let pair = (registry.index(of: parameters.pair.first), registry.index(of: parameters.pair.second))
+    let pairRule = TalkingTherapiesPairRule(registry: registry, parameters: parameters)
+
+    var events: [SeriesEvent] = []
+    var suddenChanges: [SuddenChange] = []
+    var rupturesFound: [AllianceRupture] = []
+    for (index, series) in table.series.enumerated() {
+      let instrument = Int(series.instrument)
+      let sessions = table.session[series.scores]
+      let scores = table.score[series.scores]
+      var r = results[index]
+      r.trajectory = trajectoryRule.fit(session: sessions, date: table.date[series.scores], score: scores)
+      if let diagnostics = r.trajectory?.diagnostics, !diagnostics.isEmpty {
+        r.diagnostics.append(diagnostics.codes)
+      }
+      switch instruments[instrument].kind {
+      case .outcome:
+        let rule = clinicalRules[instrument]!
+        if r.scoreCount >= 2 {
+          let clinical = rule.classify(intake: r.intake, latest: r.latest)
+          r.clinical = clinical
+          if let issue = clinical.reliableChange.issue { r.diagnostics.append(issue.rawValue) }
+          if let issue = clinical.rangeIssue { r.diagnostics.append(issue.rawValue) }
+          r.talkingTherapies = talkingRules[instrument]?.flags(intake: r.intake, latest: r.latest)
+        }
+        let facts = ReliableChangeFacts(
+          reliableImprovement: r.clinical?.reliableChange.isReliableImprovement ?? false,
+          reliableDeterioration: r.clinical?.reliableChange.isReliableDeterioration ?? false,
+          thresholdPoints: rule.reliableChange.threshold ?? .nan,
+          latestInClinicalRange: r.clinical?.clinicalAtLatest ?? (r.scoreCount >= 1 && (rule.clinicalRange?.isMet(by: r.latest) ?? false)))
+        let stall = stallRule.assess(session: sessions, score: scores, reliableChange: facts)
+        r.stall = stall
+        r.reasons.formUnion(stall.reasons)
+        if !stall.diagnostics.isEmpty { r.diagnostics.append(stall.diagnostics.codes) }
+        if let gains = gainRules[instrument] {
+          suddenChanges.removeAll(keepingCapacity: true)
+          let counts = gains.detect(sessions: sessions, scores: scores, appendingTo: &suddenChanges)
+          r.suddenGains = counts.gains
+          r.suddenLosses = counts.losses
+          for change in suddenChanges {
+            events.append(SeriesEvent(
+              series: index, kind: change.kind == .gain ? .suddenGain : .suddenLoss, session: change.session,
+              magnitude: change.magnitude, proportion: change.proportion, preMean: change.preMean,
+              postMean: change.postMean, reversal: change.reversed, repaired: nil))
+          }
+        }
+      case .alliance:
+        let observed = scores.filter { !$0.isNaN }
+        r.allianceLatest = observed.last
+        r.allianceMean = observed.isEmpty ? nil : observed.reduce(0, +) / Double(observed.count)
+        if let cutoff = instruments[instrument].allianceCutoff, let latest = observed.last {
+          r.lowAlliance = cutoff.isMet(by: latest)
+        }
+        if let rule = ruptureRules[instrument] {
+          rupturesFound.removeAll(keepingCapacity: true)
+          let counts = rule.detect(sessions: sessions, scores: scores, appendingTo: &rupturesFound)
+          r.ruptures = counts.ruptures
+          r.rupturesRepaired = counts.repaired
+          for rupture in rupturesFound {
+            func score(at session: Int32) -> Double {
+              sessions.firstIndex(of: session).map { scores[$0] } ?? .nan
+            }
+            events.append(SeriesEvent(
+              series: index, kind: .rupture, session: rupture.session, magnitude: rupture.drop,
+              proportion: nil, preMean: score(at: rupture.previousSession), postMean: score(at: rupture.session),
+              reversal: nil, repaired: rupture.repaired))
+          }
+        }
+        if r.lowAlliance == true { r.reasons.insert(WorklistReasons(.lowAlliance)) }
+        if r.ruptures > r.rupturesRepaired { r.reasons.insert(WorklistReasons(.ruptureUnrepaired)) }
+      }
+      results[index] = r
+    }
+
+    // Per episode: alliance figures onto its outcome rows, the Talking Therapies pair, needs review.
+    for episode in table.episodes {
+      let members = Array(episode.series)
+      let alliance = members.first { instruments[Int(table.series[$0].instrument)].kind == .alliance }
+      let hasOutcome = members.contains { instruments[Int(table.series[$0].instrument)].kind == .outcome }
+      for s in members where instruments[Int(table.series[s].instrument)].kind == .outcome {
+        guard let a = alliance else { continue }
+        results[s].allianceLatest = results[a].allianceLatest
+        results[s].allianceMean = results[a].allianceMean
+        results[s].lowAlliance = results[a].lowAlliance
+        results[s].ruptures = results[a].ruptures
+        results[s].rupturesRepaired = results[a].rupturesRepaired
+        results[s].reasons.formUnion(results[a].reasons.intersection([WorklistReasons(.lowAlliance), WorklistReasons(.ruptureUnrepaired)]))
+      }
+      if let pairRule, let first = pair.0, let second = pair.1,
+        let a = members.first(where: { Int(table.series[$0].instrument) == first }),
+        let b = members.first(where: { Int(table.series[$0].instrument) == second }),
+        results[a].scoreCount >= 2, results[b].scoreCount >= 2
+      {
+        let flags = pairRule.flags(
+          first: (results[a].intake, results[a].latest), second: (results[b].intake, results[b].latest))
+        results[a].pairFlags = flags
+        results[b].pairFlags = flags
+      }
+      for s in members {
+        let isOutcome = instruments[Int(table.series[s].instrument)].kind == .outcome
+        // Alliance-only episodes are reviewed on their alliance rows; otherwise on the outcome rows.
+        results[s].needsReview = episode.status == .active && !results[s].reasons.isEmpty && (isOutcome || !hasOutcome)
+      }
+    }
+    return Analysis(series: results, events: events, rules: clinicalRules, withinClientSD: withinSD)
+  }
+}

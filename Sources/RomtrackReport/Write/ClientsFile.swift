@@ -1,0 +1,84 @@
+import RomtrackCore
+
+/// clients.csv: one row per series (client x episode x instrument), FORMATS.md.
+///
+/// Scores 2 decimals, indices and slopes 4; empty cells where a value does not apply or cannot be
+/// computed (the `diagnostics` column says why). The growth-model columns (eb_intercept, eb_slope,
+/// expected, etr_z, signal) stay empty until the growth model fills them.
+public enum ClientsFile {
+  public static let header = [
+    "client_id", "episode_id", "clinician_id", "site", "instrument", "kind", "n_scores",
+    "first_session", "last_session", "first_date", "last_date", "intake", "latest", "change",
+    "improvement", "rci", "reliable_change", "clinical_intake", "clinical_latest", "category", "slope",
+    "slope_se", "slope_lo", "slope_hi", "log_slope", "eb_intercept", "eb_slope", "expected", "etr_z",
+    "signal", "stalled", "stall_level", "sudden_gains", "sudden_losses", "alliance_latest",
+    "alliance_mean", "low_alliance", "ruptures", "ruptures_repaired", "status", "needs_review",
+    "reasons", "tt_caseness", "tt_recovery", "tt_reliable_improvement", "tt_reliable_deterioration",
+    "tt_reliable_recovery", "pair_caseness", "pair_recovery", "pair_reliable_improvement",
+    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics",
+  ]
+
+  public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
+    let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
+    var w = CSVWriter(header: header)
+    for index in table.series.indices {
+      let r = analysis.series[index]
+      let instrument = context.instrument(index)
+      let change = r.clinical?.reliableChange
+      let linear = r.trajectory?.linear
+      w.text(context.clientID(index))
+      w.text(context.episodeID(index))
+      w.text(context.clinicianID(index))
+      w.text(context.site(index))
+      w.text(instrument.name)
+      w.text(instrument.kind.rawValue)
+      w.integer(r.scoreCount)
+      w.integer(r.firstSession.map(Int.init))
+      w.integer(r.lastSession.map(Int.init))
+      w.date(r.firstDate)
+      w.date(r.lastDate)
+      w.score(r.intake)
+      w.score(r.latest)
+      w.score(change?.change)
+      w.score(change?.improvement)
+      w.number(change?.index, decimals: 4)
+      w.text(change?.category?.rawValue ?? "")
+      w.flag(r.clinical?.clinicalAtIntake)
+      w.flag(r.clinical?.clinicalAtLatest)
+      w.text(r.clinical?.category?.rawValue ?? "")
+      w.number(linear?.slope, decimals: 4)
+      w.number(linear?.standardError, decimals: 4)
+      w.number(linear?.confidenceInterval?.lowerBound, decimals: 4)
+      w.number(linear?.confidenceInterval?.upperBound, decimals: 4)
+      w.number(r.trajectory?.logLinear?.slope, decimals: 4)
+      for _ in 0..<5 { w.text("") }  // eb_intercept, eb_slope, expected, etr_z, signal
+      w.flag(r.stall.map(\.stalled))
+      w.text(r.stall?.level.rawValue ?? "")
+      w.integer(instrument.kind == .outcome ? r.suddenGains : nil)
+      w.integer(instrument.kind == .outcome ? r.suddenLosses : nil)
+      w.score(r.allianceLatest)
+      w.score(r.allianceMean)
+      w.flag(r.lowAlliance)
+      w.integer(r.allianceLatest == nil ? nil : r.ruptures)
+      w.integer(r.allianceLatest == nil ? nil : r.rupturesRepaired)
+      w.text(context.episode(index).status.rawValue)
+      w.flag(r.needsReview)
+      w.text(r.reasons.codes)
+      let tt = r.talkingTherapies
+      w.flag(tt?.casenessAtIntake)
+      w.flag(tt?.recovery)
+      w.flag(tt?.reliableImprovement)
+      w.flag(tt?.reliableDeterioration)
+      w.flag(tt?.reliableRecovery)
+      let pair = r.pairFlags
+      w.flag(pair?.casenessAtIntake)
+      w.flag(pair?.recovery)
+      w.flag(pair?.reliableImprovement)
+      w.flag(pair?.reliableDeterioration)
+      w.flag(pair?.reliableRecovery)
+      w.text(r.diagnostics.joined(separator: ";"))
+      w.endRow()
+    }
+    return w.bytes
+  }
+}
