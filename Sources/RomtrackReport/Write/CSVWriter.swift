@@ -1,36 +1,45 @@
+import RomtrackCore
+
 /// Builds RFC 4180 CSV text (FORMATS.md, "CSV output") in a byte buffer.
 ///
 /// - A cell is quoted when it holds a comma, a quote, CR or LF; quotes inside are doubled.
 /// - Formula injection: a text cell that a spreadsheet would run as a formula, one starting with `=`,
 ///   `+`, `-` or `@` (or a tab or CR, which some programs strip before looking), gets a leading `'`,
-///   the neutralising prefix OWASP recommends. Numbers written by `number(_:decimals:)` are never
-///   touched, so `-3.50` stays a number.
+///   the neutralising prefix OWASP recommends (inside the quotes when the cell is quoted). Numbers
+///   written by `number(_:decimals:)` are never touched, so `-3.50` stays a number.
 /// - Rows end with LF; missing numbers are empty cells.
 public struct CSVWriter: Sendable {
   public private(set) var bytes: [UInt8] = []
   private var cellsInRow = 0
 
-  public init(header: [String]) {
+  /// - Parameter capacity: the expected size in bytes, reserved up front.
+  public init(header: [String], capacity: Int = 0) {
+    bytes.reserveCapacity(capacity)
     row(header)
   }
 
   /// Appends a text cell.
   public mutating func text(_ value: String) {
     separate()
-    var cell = Array(value.utf8)
-    if let first = cell.first, CSVWriter.formulaStarts.contains(first) {
-      cell.insert(UInt8(ascii: "'"), at: 0)
-    }
-    let needsQuotes = cell.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-    if needsQuotes {
-      bytes.append(UInt8(ascii: "\""))
-      for b in cell {
-        if b == UInt8(ascii: "\"") { bytes.append(b) }
-        bytes.append(b)
+    var value = value
+    value.withUTF8 { cell in
+      let prefix = cell.first.map { CSVWriter.startsFormula($0) } ?? false
+      var needsQuotes = false
+      for b in cell where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
+        needsQuotes = true
+        break
       }
-      bytes.append(UInt8(ascii: "\""))
-    } else {
-      bytes.append(contentsOf: cell)
+      if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+      if prefix { bytes.append(UInt8(ascii: "'")) }
+      if needsQuotes {
+        for b in cell {
+          if b == UInt8(ascii: "\"") { bytes.append(b) }
+          bytes.append(b)
+        }
+        bytes.append(UInt8(ascii: "\""))
+      } else {
+        bytes.append(contentsOf: cell)
+      }
     }
   }
 
@@ -38,14 +47,27 @@ public struct CSVWriter: Sendable {
   public mutating func number(_ value: Double?, decimals: Int) {
     separate()
     guard let value, value.isFinite else { return }
-    bytes.append(contentsOf: CSVWriter.fixed(value, decimals: decimals).utf8)
+    CSVWriter.appendFixed(value, decimals: decimals, to: &bytes)
   }
 
   /// Appends a whole number.
   public mutating func integer(_ value: Int?) {
     separate()
     guard let value else { return }
-    bytes.append(contentsOf: String(value).utf8)
+    if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    CSVWriter.appendDigits(UInt64(value.magnitude), width: 1, to: &bytes)
+  }
+
+  /// Appends an ISO date (`YYYY-MM-DD`) from days since 1970-01-01, or an empty cell.
+  public mutating func isoDate(_ days: Int32?) {
+    separate()
+    guard let days else { return }
+    let c = CivilDate(days: days).components
+    CSVWriter.appendDigits(UInt64(max(c.year, 0)), width: 4, to: &bytes)
+    bytes.append(UInt8(ascii: "-"))
+    CSVWriter.appendDigits(UInt64(c.month), width: 2, to: &bytes)
+    bytes.append(UInt8(ascii: "-"))
+    CSVWriter.appendDigits(UInt64(c.day), width: 2, to: &bytes)
   }
 
   /// Ends the current row.
@@ -65,21 +87,50 @@ public struct CSVWriter: Sendable {
     cellsInRow += 1
   }
 
-  static let formulaStarts: Set<UInt8> = [
-    UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D,
-  ]
+  /// Whether a text cell starting with this byte would be run as a formula by a spreadsheet.
+  @inline(__always)
+  static func startsFormula(_ b: UInt8) -> Bool {
+    b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@")
+      || b == 0x09 || b == 0x0D
+  }
 
-  /// `value` rounded half away from zero to `decimals` places, without exponent notation.
+  /// `value` rounded half away from zero to `decimals` places (0...9), without exponent notation.
   public static func fixed(_ value: Double, decimals: Int) -> String {
-    var scale = 1.0
+    var out: [UInt8] = []
+    appendFixed(value, decimals: decimals, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
+    var scale: UInt64 = 1
     for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
-    guard scaled < 9e15 else { return String(value) }
+    let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
+    guard scaled < 9e15 else {
+      bytes.append(contentsOf: String(value).utf8)
+      return
+    }
     let units = UInt64(scaled)
-    let whole = units / UInt64(scale)
-    let sign = value < 0 && units > 0 ? "-" : ""
-    guard decimals > 0 else { return sign + String(whole) }
-    let fraction = String(units % UInt64(scale))
-    return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    if value < 0 && units > 0 { bytes.append(UInt8(ascii: "-")) }
+    appendDigits(units / scale, width: 1, to: &bytes)
+    if decimals > 0 {
+      bytes.append(UInt8(ascii: "."))
+      appendDigits(units % scale, width: decimals, to: &bytes)
+    }
+  }
+
+  /// The decimal digits of `value`, zero-padded to at least `width`.
+  @inline(__always)
+  static func appendDigits(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, filled from the end
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var v = value
+      var i = buffer.count
+      repeat {
+        i -= 1
+        buffer[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+        v /= 10
+      } while v > 0 || buffer.count - i < width
+      bytes.append(contentsOf: buffer[i...])
+    }
   }
 }

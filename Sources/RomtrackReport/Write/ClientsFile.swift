@@ -20,7 +20,7 @@ public enum ClientsFile {
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
     let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
-    var w = CSVWriter(header: header)
+    var w = CSVWriter(header: header, capacity: 320 * table.series.count)
     for index in table.series.indices {
       let r = analysis.series[index]
       let instrument = context.instrument(index)

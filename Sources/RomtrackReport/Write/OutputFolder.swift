@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// An output folder written atomically (FORMATS.md): files go into a hidden temporary folder beside
 /// the target, which replaces the target only when every file is written. A run that fails or is
 /// killed halfway leaves the previous report as it was.
@@ -23,7 +27,21 @@ public final class OutputFolder {
     precondition(OutputFolder.isSafeRelativePath(name), "unsafe output file name")
     let url = staging.appendingPathComponent(name)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(bytes).write(to: url)
+    // Straight from the buffer with write(2): no second copy of a file that may be hundreds of MB.
+    let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw OutputError(path: url.path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    try bytes.withUnsafeBytes { buffer in
+      var done = 0
+      while done < buffer.count {
+        let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw OutputError(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        done += n
+      }
+    }
   }
 
   /// Moves the finished folder into place, replacing an earlier one.
@@ -50,4 +68,11 @@ public final class OutputFolder {
     return !name.isEmpty && !name.hasPrefix("/")
       && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("\0") }
   }
+}
+
+/// A file of the output folder that could not be written.
+public struct OutputError: Error, CustomStringConvertible {
+  public var path: String
+  public var reason: String
+  public var description: String { "\(path): \(reason)" }
 }

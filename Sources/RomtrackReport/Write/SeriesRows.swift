@@ -19,7 +19,7 @@ struct SeriesRowContext {
 extension CSVWriter {
   /// A date cell (ISO), empty for `ScoreRows.noDate`.
   mutating func date(_ days: Int32) {
-    text(days == ScoreRows.noDate ? "" : CivilDate(days: days).description)
+    isoDate(days == ScoreRows.noDate ? nil : days)
   }
 
   /// `true` / `false`, or an empty cell.
