@@ -22,11 +22,9 @@ import Testing
   /// by the R package clinicalsignificance): 26 complete cases, S_diff 3.8593, c 54.316; 14 reliably
   /// improved, 12 unchanged, 0 deteriorated; 6 recovered, 8 improved, 12 unchanged, 0 deteriorated,
   /// 0 harmed.
-  @Test func jacobsonTruaxCouplesGiveThePublishedCategories() throws {
-    guard let reference = Self.referenceFolder else {
-      Issue.record("shared/data/reference/ not found beside the repository; skipped")
-      return
-    }
+  @Test(.enabled(if: referenceFolder != nil, "needs shared/data/reference/ beside the repository"))
+  func jacobsonTruaxCouplesGiveThePublishedCategories() throws {
+    let reference = try #require(Self.referenceFolder)
     let folder = RomtrackProcess.temporaryFolder()
     let config = folder.appendingPathComponent("gds.yml")
     RomtrackProcess.write("""
@@ -64,11 +62,9 @@ import Testing
 
   /// suddengains' example data (BDI, sessions 1-12, criterion 1 = 7 points): the package vignette
   /// reports 24 sudden gains in 15 clients, 4 of them reversed.
-  @Test func suddenGainsExampleGivesThePublishedCounts() throws {
-    guard let reference = Self.referenceFolder else {
-      Issue.record("shared/data/reference/ not found beside the repository; skipped")
-      return
-    }
+  @Test(.enabled(if: referenceFolder != nil, "needs shared/data/reference/ beside the repository"))
+  func suddenGainsExampleGivesThePublishedCounts() throws {
+    let reference = try #require(Self.referenceFolder)
     let folder = RomtrackProcess.temporaryFolder()
     // Sessions 1-12 only, as the vignette analyses them (s0 is the baseline, fu1 and fu2 follow-ups).
     let source = RomtrackProcess.read(reference.appendingPathComponent("sg_sgdata_long.csv"))
