@@ -50,6 +50,53 @@ struct RecordScanner {
 
   /// Scans one record of `p[from..<limit]`. `atEnd` says that `limit` is the end of the file.
   mutating func scan(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, atEnd: Bool) -> Outcome {
+    if let outcome = scanPlain(p, from: from, limit: limit) { return outcome }
+    return scanGeneral(p, from: from, limit: limit, atEnd: atEnd)
+  }
+
+  /// The fast path for a record without quotes that ends with LF or CRLF inside the bytes given:
+  /// one pass, eight bytes at a time, every separator taken from one mask (see `nextSeparator`).
+  /// Returns nil, having recorded nothing that counts, for anything else (a quote, a lone CR, a
+  /// record running past `limit`), which the general scanner then reads.
+  @inline(__always)
+  private mutating func scanPlain(_ p: UnsafePointer<UInt8>, from: Int, limit: Int) -> Outcome? {
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let below: UInt64 = 0x2D2D_2D2D_2D2D_2D2D
+    let raw = UnsafeRawPointer(p)
+    fieldCount = 0
+    malformed = false
+    var fieldStart = from
+    var i = from
+    while i + 8 <= limit {
+      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      var mask = ~((word | high) &- below) & ~word & high
+      while mask != 0 {
+        let k = i + mask.trailingZeroBitCount >> 3
+        mask &= mask &- 1
+        switch p[k] {
+        case 0x2C:  // ,
+          addField(fieldStart, k, false)
+          fieldStart = k + 1
+        case 0x0A:  // LF
+          addField(fieldStart, k, false)
+          return .record(end: k, next: k + 1, lineBreaks: 1)
+        case 0x0D:  // CR: only CRLF here
+          guard k + 1 < limit, p[k + 1] == 0x0A else { return nil }
+          addField(fieldStart, k, false)
+          return .record(end: k, next: k + 2, lineBreaks: 1)
+        case 0x22:  // a quote
+          return nil
+        default:
+          continue
+        }
+      }
+      i += 8
+    }
+    return nil
+  }
+
+  /// Any record: quoted fields, lone CR, the last record of the file without a line break.
+  private mutating func scanGeneral(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, atEnd: Bool) -> Outcome {
     let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
     let quote = UInt8(ascii: "\"")
     fieldCount = 0
