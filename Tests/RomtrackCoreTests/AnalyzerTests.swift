@@ -64,3 +64,27 @@ import Testing
     #expect(!analysis.series[0].reasons.isEmpty)
   }
 }
+
+/// Sudden-gain criterion 1 without published points or reference SD: 1.96 S_diff of the rule in use.
+@Suite struct SuddenGainThresholdFallbackTests {
+  @Test func fallsBackOnTheSampleReliableChangeRule() throws {
+    let configuration = try Configuration.parse(
+      text: "instruments:\n  - name: ANX\n    kind: outcome\n    min: 0\n    max: 100\n    better: lower\n    reliability: 0.8\n",
+      source: "test.yml")
+    var parameters = configuration.parameters
+    parameters.reliableChangeSD = .sample
+    var text = "client_id,instrument,session,score\n"
+    let courses = ["C1": [40, 41, 40, 20, 19, 20], "C2": [30, 29, 31, 30, 29, 30], "C3": [50, 48, 47, 45, 44, 43]]
+    for (client, scores) in courses.sorted(by: { $0.key < $1.key }) {
+      for (s, score) in scores.enumerated() { text += "\(client),ANX,\(s + 1),\(score)\n" }
+    }
+    let loaded = try InputLoader.load(
+      files: [TestFiles.write(text)], registry: configuration.registry, ingest: IngestOptions(), series: SeriesOptions())
+    let analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
+    // Intake SD of 40, 30, 50 is 10: S_diff = sqrt(2) * 10 * sqrt(1 - 0.8) = 6.3246; criterion 1 = 12.396.
+    // Only C1's drop of 20 points (40 -> 20 at session 4) passes it.
+    #expect(analysis.events.map(\.kind) == [.suddenGain])
+    #expect(analysis.events.first?.series == 0 && analysis.events.first?.session == 4)
+    #expect(analysis.series.allSatisfy { !$0.diagnostics.contains("no_sudden_gain_threshold") })
+  }
+}

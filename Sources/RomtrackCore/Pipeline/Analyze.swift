@@ -126,7 +126,15 @@ public struct Analyzer: Sendable {
         clinicalRules[i] = ClinicalSignificanceRule(
           instrument: instrument, parameters: parameters, sample: moments[i], reliableChange: change)
         talkingRules[i] = TalkingTherapiesRule(instrument: instrument, reliableChange: change)
-        gainRules[i] = SuddenGainRule(instrument: instrument, parameters: parameters)
+        // Criterion 1: sg_crit1, the instrument's points, 1.96 S_diff from the registry; else 1.96 S_diff
+        // of the reliable-change rule in use (the sample's SD under --rci-sd sample).
+        gainRules[i] =
+          SuddenGainRule(instrument: instrument, parameters: parameters)
+          ?? change.standardErrorOfDifference.map {
+            SuddenGainRule(
+              points: 1.96 * $0, proportion: parameters.suddenGainProportion, direction: instrument.direction,
+              minimum: instrument.minimum, maximum: instrument.maximum)
+          }
       case .alliance:
         if let rule = AllianceRuptureRule(instrument: instrument, pool: pools[i], parameters: parameters) {
           ruptureRules[i] = rule
@@ -170,6 +178,7 @@ public struct Analyzer: Sendable {
         r.stall = stall
         r.reasons.formUnion(stall.reasons)
         if !stall.diagnostics.isEmpty { r.diagnostics.append(stall.diagnostics.codes) }
+        if gainRules[instrument] == nil { r.diagnostics.append("no_sudden_gain_threshold") }
         if let gains = gainRules[instrument] {
           suddenChanges.removeAll(keepingCapacity: true)
           let counts = gains.detect(sessions: sessions, scores: scores, appendingTo: &suddenChanges)
