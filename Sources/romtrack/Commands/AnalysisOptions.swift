@@ -40,7 +40,7 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Session from which a stalled series means refer (default 10).", valueName: "n"))
   var referSessions: String?
 
-  @Option(name: .customLong("sg-crit1"), help: ArgumentHelp("Sudden gain criterion 1 in points (default: the instrument's reliable-change points).", valueName: "points"))
+  @Option(name: .customLong("sg-crit1"), help: ArgumentHelp("Sudden gain criterion 1 in points (default: the instrument's reliable-change threshold).", valueName: "points"))
   var sgCrit1: String?
 
   @Option(name: .customLong("sg-crit2"), help: ArgumentHelp("Sudden gain criterion 2: share of the pre-gain severity (default 0.25).", valueName: "share"))

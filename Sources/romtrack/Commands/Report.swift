@@ -6,16 +6,17 @@ import RomtrackReport
 /// `romtrack report`: the monthly report of a practice.
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write the monthly report: CSV files, HTML pages, rejects and manifest.",
+    abstract: "Write the monthly report: clients, worklist, events, rejects and manifest.",
     discussion: """
-      With no --outcomes or --alliance it reads the bundled sample (data/sample/*.csv) and writes to
-      reports/<period>/. Without --period or --as-of the period is the last complete month of the data.
+      With no --outcomes or --alliance it reads the bundled sample (data/sample/*.csv) and writes to \
+      reports/<period>/. Without --period or --as-of the period is the last complete month of the data. \
+      Methods and their references: docs/methods.md.
       """
   )
 
   @OptionGroup var input: InputOptions
 
-  @OptionGroup(title: "Methods (METHODS.md; each also a config key)") var methods: AnalysisOptions
+  @OptionGroup(title: "Methods (each also a key of the config file)") var methods: AnalysisOptions
 
   @Option(help: ArgumentHelp("The month to report, YYYY-MM: scores up to its last day count.", valueName: "month"))
   var period: String?
