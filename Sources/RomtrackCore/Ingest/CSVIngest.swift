@@ -239,6 +239,7 @@ extension RowParser {
 
   /// Sets aside room for the rows expected; room never used costs address space, not memory.
   mutating func reserve(rows capacity: Int, expected: Int) {
+    rows.deallocate()
     rows = ParsedColumns(capacity: capacity, expected: expected)
   }
 }
@@ -282,47 +283,44 @@ struct Merger {
     let clinicianMaps = parts.indices.map { remap(parts[$0].clinicians, into: &clinicians) }
     let siteMaps = parts.indices.map { remap(parts[$0].sites, into: &sites) }
 
-    /// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones.
-    /// The first buffer is grown in place and the others appended to it, so most rows are not copied.
-    func gather<T: BitwiseCopyable>(
-      _ column: WritableKeyPath<ScoreRows, Column<T>>, _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>,
-      maps: [[UInt32]?]? = nil, convert: ((UInt32) -> T)? = nil, index: ((T) -> Int)? = nil
-    ) {
-      var joined: ColumnBuffer<T>
-      if before == 0 {
-        joined = parts[0].rows[keyPath: part]
-        parts[0].rows[keyPath: part] = ColumnBuffer(capacity: 16)
-      } else {
-        joined = ColumnBuffer(capacity: before + added)
-        joined.append(contentsOf: rows[keyPath: column].values)
+    // Join the ten columns in parallel: each job owns one column of every part.
+    func job<T: BitwiseCopyable>(
+      _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>, _ column: WritableKeyPath<ScoreRows, Column<T>>,
+      maps: [[UInt32]?]? = nil, convert: (@Sendable (UInt32) -> T)? = nil, index: (@Sendable (T) -> Int)? = nil
+    ) -> ColumnJoin<T> {
+      let buffers = parts.indices.map { k in
+        let buffer = parts[k].rows[keyPath: part]
+        parts[k].rows[keyPath: part] = ColumnBuffer()
+        return buffer
       }
-      let firstOwn = before == 0 ? 1 : 0
-      if let maps, let map = maps[0], let convert, let index, before == 0 {
-        for i in 0..<joined.count { joined[i] = convert(map[index(joined[i])]) }
-      }
-      joined.reserve(before + added)
-      for k in firstOwn..<parts.count {
-        let start = joined.count
-        joined.append(contentsOf: parts[k].rows[keyPath: part].values)
-        parts[k].rows[keyPath: part].deallocate()
-        if let maps, let map = maps[k], let convert, let index {
-          for i in start..<joined.count { joined[i] = convert(map[index(joined[i])]) }
-        }
-      }
-      rows[keyPath: column] = joined.adopt()
+      return ColumnJoin(
+        earlier: before == 0 ? nil : rows[keyPath: column], parts: buffers, total: before + added,
+        maps: maps, convert: convert, index: index)
     }
-    let id: (UInt32) -> UInt32 = { $0 }
-    let position: (UInt32) -> Int = { Int($0) }
-    gather(\.client, \.client, maps: clientMaps, convert: id, index: position)
-    gather(\.episode, \.episode, maps: episodeMaps, convert: id, index: position)
-    gather(\.clinician, \.clinician, maps: clinicianMaps, convert: id, index: position)
-    gather(\.site, \.site, maps: siteMaps, convert: id, index: position)
-    gather(\.instrument, \.instrument)
-    gather(\.session, \.session)
-    gather(\.date, \.date)
-    gather(\.score, \.score)
-    gather(\.episodeEnd, \.episodeEnd)
-    gather(\.line, \.line)
+    let id: @Sendable (UInt32) -> UInt32 = { $0 }
+    let position: @Sendable (UInt32) -> Int = { Int($0) }
+    let client = job(\.client, \.client, maps: clientMaps, convert: id, index: position)
+    let episode = job(\.episode, \.episode, maps: episodeMaps, convert: id, index: position)
+    let clinician = job(\.clinician, \.clinician, maps: clinicianMaps, convert: id, index: position)
+    let site = job(\.site, \.site, maps: siteMaps, convert: id, index: position)
+    let instrument = job(\.instrument, \.instrument)
+    let session = job(\.session, \.session)
+    let date = job(\.date, \.date)
+    let score = job(\.score, \.score)
+    let episodeEnd = job(\.episodeEnd, \.episodeEnd)
+    let line = job(\.line, \.line)
+    let jobs: [any ColumnJoining] = [client, episode, clinician, site, score, instrument, session, date, episodeEnd, line]
+    DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0].run() }
+    rows.client = client.result
+    rows.episode = episode.result
+    rows.clinician = clinician.result
+    rows.site = site.result
+    rows.instrument = instrument.result
+    rows.session = session.result
+    rows.date = date.result
+    rows.score = score.result
+    rows.episodeEnd = episodeEnd.result
+    rows.line = line.result
     rows.fileRows.append(before..<(before + added))
     for k in parts.indices { rejects.append(contentsOf: parts[k].rejects) }
   }
@@ -341,5 +339,61 @@ extension Duration {
   /// The duration in seconds.
   public var seconds: Double {
     Double(components.seconds) + Double(components.attoseconds) * 1e-18
+  }
+}
+
+/// A column join of the merge, run on any thread: it owns its buffers.
+protocol ColumnJoining: AnyObject, Sendable {
+  func run()
+}
+
+/// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones.
+/// The first part's buffer is grown in place and the others appended to it, so most rows are not copied.
+final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
+  private let earlier: Column<T>?
+  private var parts: [ColumnBuffer<T>]
+  private let total: Int
+  private let maps: [[UInt32]?]?
+  private let convert: (@Sendable (UInt32) -> T)?
+  private let index: (@Sendable (T) -> Int)?
+  private(set) var result = Column<T>()
+
+  init(
+    earlier: Column<T>?, parts: [ColumnBuffer<T>], total: Int, maps: [[UInt32]?]?,
+    convert: (@Sendable (UInt32) -> T)?, index: (@Sendable (T) -> Int)?
+  ) {
+    self.earlier = earlier
+    self.parts = parts
+    self.total = total
+    self.maps = maps
+    self.convert = convert
+    self.index = index
+  }
+
+  func run() {
+    var joined: ColumnBuffer<T>
+    var firstOwn = 0
+    if let earlier {
+      joined = ColumnBuffer(capacity: total)
+      joined.append(contentsOf: earlier.values)
+    } else {
+      joined = parts[0]
+      parts[0] = ColumnBuffer()
+      translate(&joined, from: 0, part: 0)
+      firstOwn = 1
+    }
+    joined.reserve(total)
+    for k in firstOwn..<parts.count {
+      let start = joined.count
+      joined.append(contentsOf: parts[k].values)
+      parts[k].deallocate()
+      translate(&joined, from: start, part: k)
+    }
+    result = joined.adopt()
+  }
+
+  private func translate(_ buffer: inout ColumnBuffer<T>, from start: Int, part: Int) {
+    guard let maps, let map = maps[part], let convert, let index else { return }
+    for i in start..<buffer.count { buffer[i] = convert(map[index(buffer[i])]) }
   }
 }

@@ -15,8 +15,7 @@ public final class Column<Element: BitwiseCopyable>: RandomAccessCollection, @un
 
   /// An empty column.
   public convenience init() {
-    let (address, size) = PageMemory.allocate(1)
-    self.init(base: address.bindMemory(to: Element.self, capacity: 1), count: 0, bytes: size)
+    self.init(base: ColumnBuffer<Element>.noMemory, count: 0, bytes: 0)
   }
 
   deinit {

@@ -21,9 +21,21 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     self.capacity = size / MemoryLayout<Element>.stride
   }
 
+  /// An empty buffer that owns no memory (the state after `adopt()` or `deallocate()`).
+  init() {
+    base = ColumnBuffer.noMemory
+    bytes = 0
+    capacity = 0
+  }
+
+  /// A well-aligned address that is never dereferenced, for buffers without memory.
+  static var noMemory: UnsafeMutablePointer<Element> {
+    UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+  }
+
   @inline(__always)
   mutating func append(_ value: Element) {
-    if count == capacity { reserve(capacity * 2) }
+    if count == capacity { reserve(max(16, capacity * 2)) }
     (base + count).initialize(to: value)
     count += 1
   }
@@ -38,7 +50,9 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
   /// Makes room for `total` values in all.
   mutating func reserve(_ total: Int) {
     guard total > capacity else { return }
-    let (address, size) = PageMemory.grow(UnsafeMutableRawPointer(base), from: bytes, to: total * MemoryLayout<Element>.stride)
+    let wanted = total * MemoryLayout<Element>.stride
+    let (address, size) =
+      bytes == 0 ? PageMemory.allocate(wanted) : PageMemory.grow(UnsafeMutableRawPointer(base), from: bytes, to: wanted)
     base = address.bindMemory(to: Element.self, capacity: size / MemoryLayout<Element>.stride)
     bytes = size
     capacity = size / MemoryLayout<Element>.stride
@@ -54,13 +68,13 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
   /// Moves the values into a `Column`, which owns the memory from now on; this buffer is left empty.
   mutating func adopt() -> Column<Element> {
     let column = Column(base: base, count: count, bytes: bytes)
-    self = ColumnBuffer(capacity: 16)
+    self = ColumnBuffer()
     return column
   }
 
   mutating func deallocate() {
-    PageMemory.free(UnsafeMutableRawPointer(base), bytes)
-    self = ColumnBuffer(capacity: 16)
+    if bytes > 0 { PageMemory.free(UnsafeMutableRawPointer(base), bytes) }
+    self = ColumnBuffer()
   }
 }
 
@@ -77,6 +91,20 @@ struct ParsedColumns {
   var episodeEnd: ColumnBuffer<Int32>
   var line: ColumnBuffer<UInt32>
 
+  /// Columns that own no memory yet.
+  init() {
+    client = .init()
+    episode = .init()
+    instrument = .init()
+    clinician = .init()
+    site = .init()
+    session = .init()
+    date = .init()
+    score = .init()
+    episodeEnd = .init()
+    line = .init()
+  }
+
   init(capacity: Int, expected: Int? = nil) {
     client = .init(capacity: capacity, expected: expected)
     episode = .init(capacity: capacity, expected: expected)
@@ -91,4 +119,18 @@ struct ParsedColumns {
   }
 
   var count: Int { client.count }
+
+  /// Frees whatever the columns still own.
+  mutating func deallocate() {
+    client.deallocate()
+    episode.deallocate()
+    instrument.deallocate()
+    clinician.deallocate()
+    site.deallocate()
+    session.deallocate()
+    date.deallocate()
+    score.deallocate()
+    episodeEnd.deallocate()
+    line.deallocate()
+  }
 }

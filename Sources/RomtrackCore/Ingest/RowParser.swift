@@ -19,7 +19,7 @@ struct RowParser {
   let instrumentColumn: Int, sessionColumn: Int, dateColumn: Int, scoreColumn: Int
   let episodeEndColumn: Int
 
-  var rows = ParsedColumns(capacity: 16)
+  var rows = ParsedColumns()
   var rejects: [Reject] = []
   var clients = ByteInterner()
   var episodes = ByteInterner()
