@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RomtrackCore
@@ -86,5 +87,40 @@ import Testing
     #expect(analysis.events.map(\.kind) == [.suddenGain])
     #expect(analysis.events.first?.series == 0 && analysis.events.first?.session == 4)
     #expect(analysis.series.allSatisfy { !$0.diagnostics.contains("no_sudden_gain_threshold") })
+  }
+}
+
+/// The expected-treatment-response stage fills the growth-model columns and flags off-track clients.
+@Suite struct ExpectedResponseStageTests {
+  @Test func signalsFollowTheModelAndTheReliableChange() throws {
+    let practice = SyntheticPractice(settings: GeneratorSettings(clients: 400, seed: 5))
+    let folder = TestFiles.folder.appendingPathComponent("etr-\(UUID().uuidString)").path
+    let summary = try practice.write(to: folder)
+    let loaded = try InputLoader.load(files: summary.files, registry: .builtIn, ingest: IngestOptions(), series: SeriesOptions())
+    var analysis = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
+    let uses = ExpectedResponseStage(registry: .builtIn, parameters: .defaults).apply(to: &analysis, table: loaded.table)
+    #expect(Set(uses.map(\.instrument)).isSuperset(of: ["PHQ9", "GAD7"]))
+    let phq = InstrumentRegistry.builtIn.index(of: "PHQ9")!
+    let direction = InstrumentRegistry.builtIn.instruments[phq].dir
+    for (s, series) in loaded.table.series.enumerated() where Int(series.instrument) == phq {
+      let r = analysis.series[s]
+      guard let session = r.lastSession, session >= 2, r.scoreCount >= 2 else { continue }
+      // etr_z = -dir (latest - expected) / spread: its sign says worse (+) or better (-) than expected.
+      if let z = r.etrZ, let expected = r.expected, z != 0 {
+        #expect((z > 0) == (-direction * (r.latest - expected) > 0))
+      }
+      // The signal rule of METHODS.md section 5, in its order.
+      let change = r.clinical?.reliableChange
+      if r.clinical?.clinicalAtLatest == false && change?.isReliableImprovement == true {
+        #expect(r.signal == .white)
+      } else if change?.isReliableDeterioration == true || (r.etrZ ?? -.infinity) >= 1.645 {
+        #expect(r.signal == .red)
+      } else if (r.etrZ ?? -.infinity) >= 1.0 {
+        #expect(r.signal == .yellow)
+      } else if r.etrZ != nil {
+        #expect(r.signal == .green)
+      }
+      #expect(r.reasons.contains(.offTrack) == (r.signal == .yellow || r.signal == .red))
+    }
   }
 }

@@ -26,6 +26,8 @@ public enum WorklistReason: String, Sendable, CaseIterable {
   case lowAlliance = "low_alliance"
   /// An alliance rupture not repaired within the repair window (METHODS.md section 8).
   case ruptureUnrepaired = "rupture_unrepaired"
+  /// Worse than the expected treatment response: signal yellow or red (METHODS.md section 5).
+  case offTrack = "off_track"
 }
 
 /// A set of `WorklistReason`s in one 16-bit word.
@@ -45,6 +47,7 @@ public struct WorklistReasons: OptionSet, Sendable, Hashable {
   public static let referSessionsReached = Self(.referSessionsReached)
   public static let lowAlliance = Self(.lowAlliance)
   public static let ruptureUnrepaired = Self(.ruptureUnrepaired)
+  public static let offTrack = Self(.offTrack)
 
   /// The reasons in the set, in declaration order.
   public var reasons: [WorklistReason] { WorklistReason.allCases.filter { contains(Self($0)) } }

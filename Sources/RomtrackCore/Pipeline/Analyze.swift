@@ -34,6 +34,15 @@ public struct SeriesResult: Sendable {
   public var lowAlliance: Bool?
   public var ruptures = 0
   public var rupturesRepaired = 0
+  /// Expected treatment response (METHODS.md section 5), for outcome series of an instrument with an
+  /// ETR model: the series' own empirical-Bayes line on ln(session) (when it was in the fit), the
+  /// expected score at the latest session given the intake, the standardised distance from it
+  /// (positive = worse than expected) and the signal.
+  public var ebIntercept: Double?
+  public var ebSlope: Double?
+  public var expected: Double?
+  public var etrZ: Double?
+  public var signal: TreatmentSignal?
   public var reasons = WorklistReasons()
   /// Reasons present and the episode still active: the series belongs on the clinician's worklist.
   public var needsReview = false

@@ -3,8 +3,8 @@ import RomtrackCore
 /// clients.csv: one row per series (client x episode x instrument), FORMATS.md.
 ///
 /// Scores 2 decimals, indices and slopes 4; empty cells where a value does not apply or cannot be
-/// computed (the `diagnostics` column says why). The growth-model columns (eb_intercept, eb_slope,
-/// expected, etr_z, signal) stay empty until the growth model fills them.
+/// computed (the `diagnostics` column says why). The growth-model columns (eb_intercept, eb_slope on
+/// ln session; expected, etr_z, signal) come from the expected-treatment-response model.
 public enum ClientsFile {
   public static let header = [
     "client_id", "episode_id", "clinician_id", "site", "instrument", "kind", "n_scores",
@@ -51,7 +51,11 @@ public enum ClientsFile {
       w.number(linear?.confidenceInterval?.lowerBound, decimals: 4)
       w.number(linear?.confidenceInterval?.upperBound, decimals: 4)
       w.number(r.trajectory?.logLinear?.slope, decimals: 4)
-      for _ in 0..<5 { w.text("") }  // eb_intercept, eb_slope, expected, etr_z, signal
+      w.number(r.ebIntercept, decimals: 4)
+      w.number(r.ebSlope, decimals: 4)
+      w.score(r.expected)
+      w.number(r.etrZ, decimals: 4)
+      w.text(r.signal?.rawValue ?? "")
       w.flag(r.stall.map(\.stalled))
       w.text(r.stall?.level.rawValue ?? "")
       w.integer(instrument.kind == .outcome ? r.suddenGains : nil)

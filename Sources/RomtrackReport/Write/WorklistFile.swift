@@ -3,9 +3,10 @@ import RomtrackCore
 /// worklist.csv: the series of active episodes that need a conversation, per clinician, most urgent
 /// first (FORMATS.md).
 ///
-/// Urgency, highest first: reliable deterioration; refer (stalled past the refer session); an
-/// unrepaired alliance rupture; change (stalled); low alliance; review (no reliable improvement by the
-/// review session). Ties: the higher stall level, then client id.
+/// Urgency, highest first: reliable deterioration; refer (stalled past the refer session); a red
+/// signal (far worse than the expected treatment response); an unrepaired alliance rupture; change
+/// (stalled); a yellow signal; low alliance; review (no reliable improvement by the review session).
+/// Ties: the higher stall level, then client id.
 public enum WorklistFile {
   public static let header = [
     "clinician_id", "client_id", "episode_id", "instrument", "stall_level", "signal", "reasons",
@@ -15,11 +16,13 @@ public enum WorklistFile {
   /// The urgency rank of a series (higher is more urgent).
   public static func urgency(_ result: SeriesResult) -> Int {
     let reasons = result.reasons
-    if reasons.contains(WorklistReasons(.deteriorating)) { return 6 }
-    if result.stall?.level == .refer { return 5 }
-    if reasons.contains(WorklistReasons(.ruptureUnrepaired)) { return 4 }
-    if result.stall?.level == .change { return 3 }
-    if reasons.contains(WorklistReasons(.lowAlliance)) { return 2 }
+    if reasons.contains(.deteriorating) { return 8 }
+    if result.stall?.level == .refer { return 7 }
+    if result.signal == .red { return 6 }
+    if reasons.contains(.ruptureUnrepaired) { return 5 }
+    if result.stall?.level == .change { return 4 }
+    if result.signal == .yellow { return 3 }
+    if reasons.contains(.lowAlliance) { return 2 }
     return result.stall?.level == .review ? 1 : 0
   }
 
@@ -44,12 +47,12 @@ public enum WorklistFile {
       w.text(context.episodeID(index))
       w.text(context.instrument(index).name)
       w.text(r.stall?.level.rawValue ?? "")
-      w.text("")  // signal: filled by the growth model
+      w.text(r.signal?.rawValue ?? "")
       w.text(r.reasons.codes)
       w.integer(r.scoreCount)
       w.score(r.intake)
       w.score(r.latest)
-      w.text("")  // expected: filled by the growth model
+      w.score(r.expected)
       w.integer(urgency(r))
       w.endRow()
     }

@@ -6,7 +6,7 @@ import RomtrackReport
 /// `romtrack report`: the monthly report of a practice.
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write the monthly report: clients, worklist, events, rejects and manifest.",
+    abstract: "Write the monthly report: clients, worklist, events, model, rejects and manifest.",
     discussion: """
       With no --outcomes or --alliance it reads the bundled sample (data/sample/*.csv) and writes to \
       reports/<period>/. Without --period or --as-of the period is the last complete month of the data. \
@@ -26,6 +26,9 @@ struct Report: ParsableCommand {
 
   @Option(help: ArgumentHelp("Output folder (default reports/<period>/), replaced atomically.", valueName: "dir"))
   var out: String?
+
+  @Option(help: ArgumentHelp("An expected-treatment-response model saved by `romtrack model --save`, used instead of fitting one on the input (repeatable, one per instrument).", valueName: "file"))
+  var etrModel: [String] = []
 
   static let sampleFolder = "data/sample"
 
@@ -60,8 +63,15 @@ struct Report: ParsableCommand {
       timings.append(StageTiming(stage: name, seconds: phase.duration(to: clock.now).seconds))
       phase = clock.now
     }
-    let analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
+    var analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
     lap("analyse")
+    let saved: [String: (fit: GrowthModelFit, source: String)]
+    do { saved = try ExpectedResponseStage.load(paths: etrModel) } catch {
+      throw RunFailure.input("--etr-model: \(error)")
+    }
+    let models = ExpectedResponseStage(registry: configuration.registry, parameters: parameters, saved: saved)
+      .apply(to: &analysis, table: loaded.table)
+    lap("expected response")
     let folder = try OutputFolder(path: out ?? "reports/\(month)")
     do {
       let (table, names, registry) = (loaded.table, loaded.names, configuration.registry)
@@ -69,13 +79,14 @@ struct Report: ParsableCommand {
       try folder.write("worklist.csv", WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis))
       try folder.write("events.csv", EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
       try folder.write("rejects.csv", RejectsFile.csv(loaded.rejects))
+      try folder.write("model.json", try ModelFile.json(models))
       lap("write")
       var withTimings = loaded
       withTimings.timings = timings
       let manifest = Manifest(
         version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOfDate,
         parameters: parameters.manifestEntries, loaded: withTimings,
-        notes: ["the growth model (eb_intercept, eb_slope, expected, etr_z, signal), summary.csv, trends.csv and the HTML pages are not built yet"])
+        notes: ["summary.csv, trends.csv and the HTML pages are not built yet"])
       try folder.write("manifest.json", try manifest.json())
       try folder.commit()
     } catch {
@@ -87,8 +98,12 @@ struct Report: ParsableCommand {
     lines.insert("period \(month), scores up to \(asOfDate)", at: 0)
     let worklist = analysis.series.reduce(0) { $0 + ($1.needsReview ? 1 : 0) }
     lines.append("worklist: \(worklist) series need review; events: \(analysis.events.count) (sudden gains, losses, ruptures)")
-    lines.append("wrote \(folder.target.path)/: clients.csv, worklist.csv, events.csv, rejects.csv (\(loaded.rejects.count) rows), manifest.json")
-    lines.append("not built yet: the growth model and ETR signals, summary.csv, trends.csv and the HTML pages")
+    for model in models {
+      let notes = model.fit.diagnostics.map(\.code.rawValue).joined(separator: ", ")
+      lines.append("ETR model \(model.instrument) (\(model.source)): \(model.fit.groups) series" + (notes.isEmpty ? "" : "; " + notes))
+    }
+    lines.append("wrote \(folder.target.path)/: clients.csv, worklist.csv, events.csv, rejects.csv (\(loaded.rejects.count) rows), model.json, manifest.json")
+    lines.append("not built yet: summary.csv, trends.csv and the HTML pages")
     for line in lines { Console.status(line, quiet: input.quiet) }
     if input.jsonSummary { print(summary.json()) }
     try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(configuration))
