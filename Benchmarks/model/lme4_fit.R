@@ -14,12 +14,15 @@ read_prepared <- function(path) {
   d
 }
 
+# A JSON value: a list is an array, a string is escaped, a number keeps 17 significant digits.
 json_value <- function(x) {
-  if (is.character(x)) {
-    quoted <- sprintf("\"%s\"", gsub("([\"\\\\])", "\\\\\\1", x))
-    return(if (length(x) == 1) quoted else sprintf("[%s]", paste(quoted, collapse = ", ")))
-  }
+  if (is.list(x)) return(sprintf("[%s]", paste(vapply(x, json_value, ""), collapse = ", ")))
   if (is.null(x) || length(x) == 0) return("null")
+  if (is.character(x)) {
+    for (special in c("\\", "\"")) x <- gsub(special, paste0("\\", special), x, fixed = TRUE)
+    x <- gsub("\n", "\\n", gsub("\t", "\\t", x, fixed = TRUE), fixed = TRUE)
+    return(sprintf("\"%s\"", x))
+  }
   if (is.logical(x)) return(if (isTRUE(x)) "true" else "false")
   if (!is.finite(x)) return("null")
   sprintf("%.17g", x)
@@ -65,7 +68,7 @@ main <- function() {
     optimizer = m@optinfo$optimizer,
     evaluations = m@optinfo$feval,
     singular = isSingular(m),
-    messages = c(messages, unlist(m@optinfo$conv$lme4$messages))
+    messages = as.list(unique(c(messages, unlist(m@optinfo$conv$lme4$messages))))
   )))
 }
 
