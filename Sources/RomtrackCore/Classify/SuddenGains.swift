@@ -363,16 +363,12 @@ struct SuddenGainWindow {
   }
 }
 
-/// The two-sided 5% critical value of Student's t for the 2 to 4 degrees of freedom criterion 3 can
-/// produce (2 or 3 scores on each side): `t_{0.975, df}` = 4.302653 (2), 3.182446 (3), 2.776445 (4),
-/// R's `abs(qt(0.025, df))`, which suddengains uses. Any other `df` is outside the rule and traps.
-///
-/// Stand-in for the shared Student t quantile: replace the body with a call to it once it exists.
+/// The two-sided 0.05 critical t for criterion 3 (Lutz et al. 2013): `n_pre + n_post - 2` degrees of
+/// freedom, 2 to 4 with two or three scores each side (4.302653, 3.182446, 2.776445), from the shared
+/// Student t table computed once.
 func suddenGainCriticalT(degreesOfFreedom df: Int) -> Double {
-  switch df {
-  case 2: 4.302653
-  case 3: 3.182446
-  case 4: 2.776445
-  default: preconditionFailure("criterion 3 has 2 to 4 degrees of freedom, got \(df)")
-  }
+  precondition((2...4).contains(df), "criterion 3 has 2 to 4 degrees of freedom, got \(df)")
+  return suddenGainCriticalValues.value(degreesOfFreedom: df)
 }
+
+private let suddenGainCriticalValues = StudentT.CriticalValues(twoSidedAlpha: 0.05, maximumDegreesOfFreedom: 4)
