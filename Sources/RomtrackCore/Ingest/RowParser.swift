@@ -218,7 +218,7 @@ struct RowParser {
     {
       guard value >= ranges.minimum[instrument], value <= ranges.maximum[instrument] else {
         let entry = registry.instruments[instrument]
-        fail(.outOfRange, "score", "score \(FieldValues.shortNumber(value)) is outside the \(entry.name) range \(FieldValues.shortNumber(entry.minimum))-\(FieldValues.shortNumber(entry.maximum))")
+        fail(.outOfRange, "score", "score \(DecimalText.short(value)) is outside the \(entry.name) range \(DecimalText.short(entry.minimum))-\(DecimalText.short(entry.maximum))")
         return
       }
       score = value
@@ -291,28 +291,6 @@ final class ScratchBuffer: @unchecked Sendable {
   }
 
   deinit { pointer.deallocate() }
-}
-
-extension FieldValues {
-  /// A number as people write it: no trailing `.0`, at most four decimals.
-  static func shortNumber(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    var text = String(format4: value)
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
-  }
-}
-
-extension String {
-  /// Fixed four-decimal formatting without Foundation.
-  init(format4 value: Double) {
-    let scaled = (abs(value) * 10_000).rounded()
-    let whole = Int(scaled / 10_000)
-    let fraction = Int(scaled) - whole * 10_000
-    let digits = String(fraction)
-    self = (value < 0 ? "-" : "") + String(whole) + "." + String(repeating: "0", count: 4 - digits.count) + digits
-  }
 }
 
 /// Instrument ranges in plain memory, for the range check on every row.

@@ -47,7 +47,7 @@ public struct CSVWriter: Sendable {
   public mutating func number(_ value: Double?, decimals: Int) {
     separate()
     guard let value, value.isFinite else { return }
-    CSVWriter.appendFixed(value, decimals: decimals, to: &bytes)
+    DecimalText.appendFixed(value, decimals: decimals, to: &bytes)
   }
 
   /// Appends a whole number.
@@ -55,7 +55,7 @@ public struct CSVWriter: Sendable {
     separate()
     guard let value else { return }
     if value < 0 { bytes.append(UInt8(ascii: "-")) }
-    CSVWriter.appendDigits(UInt64(value.magnitude), width: 1, to: &bytes)
+    DecimalText.appendDigits(UInt64(value.magnitude), width: 1, to: &bytes)
   }
 
   /// Appends an ISO date (`YYYY-MM-DD`) from days since 1970-01-01, or an empty cell.
@@ -63,11 +63,11 @@ public struct CSVWriter: Sendable {
     separate()
     guard let days else { return }
     let c = CivilDate(days: days).components
-    CSVWriter.appendDigits(UInt64(max(c.year, 0)), width: 4, to: &bytes)
+    DecimalText.appendDigits(UInt64(max(c.year, 0)), width: 4, to: &bytes)
     bytes.append(UInt8(ascii: "-"))
-    CSVWriter.appendDigits(UInt64(c.month), width: 2, to: &bytes)
+    DecimalText.appendDigits(UInt64(c.month), width: 2, to: &bytes)
     bytes.append(UInt8(ascii: "-"))
-    CSVWriter.appendDigits(UInt64(c.day), width: 2, to: &bytes)
+    DecimalText.appendDigits(UInt64(c.day), width: 2, to: &bytes)
   }
 
   /// Ends the current row.
@@ -94,43 +94,8 @@ public struct CSVWriter: Sendable {
       || b == 0x09 || b == 0x0D
   }
 
-  /// `value` rounded half away from zero to `decimals` places (0...9), without exponent notation.
+  /// `value` rounded half away from zero to `decimals` places (see `DecimalText.appendFixed`).
   public static func fixed(_ value: Double, decimals: Int) -> String {
-    var out: [UInt8] = []
-    appendFixed(value, decimals: decimals, to: &out)
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
-    var scale: UInt64 = 1
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
-    guard scaled < 9e15 else {
-      bytes.append(contentsOf: String(value).utf8)
-      return
-    }
-    let units = UInt64(scaled)
-    if value < 0 && units > 0 { bytes.append(UInt8(ascii: "-")) }
-    appendDigits(units / scale, width: 1, to: &bytes)
-    if decimals > 0 {
-      bytes.append(UInt8(ascii: "."))
-      appendDigits(units % scale, width: decimals, to: &bytes)
-    }
-  }
-
-  /// The decimal digits of `value`, zero-padded to at least `width`.
-  @inline(__always)
-  static func appendDigits(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, filled from the end
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      var v = value
-      var i = buffer.count
-      repeat {
-        i -= 1
-        buffer[i] = UInt8(truncatingIfNeeded: v % 10) + 48
-        v /= 10
-      } while v > 0 || buffer.count - i < width
-      bytes.append(contentsOf: buffer[i...])
-    }
+    DecimalText.fixed(value, decimals: decimals)
   }
 }
