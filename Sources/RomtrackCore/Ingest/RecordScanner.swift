@@ -55,21 +55,18 @@ struct RecordScanner {
   }
 
   /// The fast path for a record without quotes that ends with LF or CRLF inside the bytes given:
-  /// one pass, eight bytes at a time, every separator taken from one mask (see `nextSeparator`).
+  /// one pass, eight bytes at a time, every separator taken from one mask (see `candidates`).
   /// Returns nil, having recorded nothing that counts, for anything else (a quote, a lone CR, a
   /// record running past `limit`), which the general scanner then reads.
   @inline(__always)
   private mutating func scanPlain(_ p: UnsafePointer<UInt8>, from: Int, limit: Int) -> Outcome? {
-    let high: UInt64 = 0x8080_8080_8080_8080
-    let below: UInt64 = 0x2D2D_2D2D_2D2D_2D2D
     let raw = UnsafeRawPointer(p)
     fieldCount = 0
     malformed = false
     var fieldStart = from
     var i = from
     while i + 8 <= limit {
-      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      var mask = ~((word | high) &- below) & ~word & high
+      var mask = RecordScanner.candidates(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
       while mask != 0 {
         let k = i + mask.trailingZeroBitCount >> 3
         mask &= mask &- 1
@@ -163,22 +160,26 @@ struct RecordScanner {
 }
 
 extension RecordScanner {
-  /// Position of the first `,`, LF or CR at or after `from`, or `limit`.
+  /// Marks, in the high bit of each byte, the bytes of `word` below `-` (0x2D): every separator
+  /// (`,` LF CR) and quote, and no digit, letter, `-` or `.`, so most fields have one candidate.
   ///
-  /// Reads eight bytes at a time (SWAR): one subtraction marks every byte below `-` (0x2D), which
-  /// covers the separators and leaves out digits, letters, `-` and `.`, so most fields cost one word.
-  /// The bytes marked are then checked one by one. Per byte, `((w | H) - N)` keeps its high bit exactly
-  /// when the byte's low seven bits are at least 0x2D, with no borrow between bytes; clearing bytes
-  /// at or above 0x80 gives the exact "less than 0x2D" mask.
+  /// SWAR: per byte, `((w | H) - N)` keeps its high bit exactly when the byte's low seven bits are at
+  /// least 0x2D, with no borrow between bytes; clearing bytes at or above 0x80 gives the exact mask.
   @inline(__always)
-  static func nextSeparator(_ p: UnsafePointer<UInt8>, from: Int, limit: Int) -> Int {
+  static func candidates(_ word: UInt64) -> UInt64 {
     let high: UInt64 = 0x8080_8080_8080_8080
     let below: UInt64 = 0x2D2D_2D2D_2D2D_2D2D
+    return ~((word | high) &- below) & ~word & high
+  }
+
+  /// Position of the first `,`, LF or CR at or after `from`, or `limit`: eight bytes at a time, the
+  /// marked candidates then checked one by one.
+  @inline(__always)
+  static func nextSeparator(_ p: UnsafePointer<UInt8>, from: Int, limit: Int) -> Int {
     var i = from
     let raw = UnsafeRawPointer(p)
     while i + 8 <= limit {
-      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      var mask = ~((word | high) &- below) & ~word & high
+      var mask = candidates(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
       while mask != 0 {
         let k = i + mask.trailingZeroBitCount >> 3
         let b = p[k]
