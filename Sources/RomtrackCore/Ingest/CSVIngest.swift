@@ -7,8 +7,6 @@ public struct FileSummary: Sendable, Equatable {
   public var bytes: Int
   /// Records after the header, blank lines not counted.
   public var rowsRead: Int
-  /// Rows that passed the field checks (duplicates are resolved later, across files).
-  public var rowsParsed: Int
   public var rowsRejected: Int
   public var blankLines: Int
   /// The header as written in the file.
@@ -70,7 +68,6 @@ public struct CSVIngest: Sendable {
       let summary = FileSummary(
         path: path, bytes: file.size,
         rowsRead: parts.reduce(0) { $0 + $1.rowsRead },
-        rowsParsed: parts.reduce(0) { $0 + $1.rows.count },
         rowsRejected: parts.reduce(0) { $0 + $1.rejects.count },
         blankLines: parts.reduce(0) { $0 + $1.blankLines } + header.blankLines,
         header: header.names, threads: parts.count)

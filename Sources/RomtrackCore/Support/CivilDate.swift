@@ -58,12 +58,6 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     return (year, month, day)
   }
 
-  /// The first day of the month this date falls in.
-  public var startOfMonth: CivilDate {
-    let c = components
-    return CivilDate(days: Int32(CivilDate.dayNumber(year: c.year, month: c.month, day: 1)))
-  }
-
   /// ISO 8601 `YYYY-MM-DD`.
   public var description: String {
     let c = components
