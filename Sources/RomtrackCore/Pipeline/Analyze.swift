@@ -201,11 +201,12 @@ public struct Analyzer: Sendable {
           }
         }
       case .alliance:
-        let observed = scores.filter { !$0.isNaN }
-        r.allianceLatest = observed.last
-        r.allianceMean = observed.isEmpty ? nil : observed.reduce(0, +) / Double(observed.count)
-        if let cutoff = instruments[instrument].allianceCutoff, let latest = observed.last {
-          r.lowAlliance = cutoff.isMet(by: latest)
+        if r.scoreCount > 0 {
+          var sum = 0.0
+          for score in scores where !score.isNaN { sum += score }
+          r.allianceLatest = r.latest
+          r.allianceMean = sum / Double(r.scoreCount)
+          if let cutoff = instruments[instrument].allianceCutoff { r.lowAlliance = cutoff.isMet(by: r.latest) }
         }
         if let rule = ruptureRules[instrument] {
           rupturesFound.removeAll(keepingCapacity: true)
@@ -230,7 +231,7 @@ public struct Analyzer: Sendable {
 
     // Per episode: alliance figures onto its outcome rows, the Talking Therapies pair, needs review.
     for episode in table.episodes {
-      let members = Array(episode.series)
+      let members = episode.series
       let alliance = members.first { instruments[Int(table.series[$0].instrument)].kind == .alliance }
       let hasOutcome = members.contains { instruments[Int(table.series[$0].instrument)].kind == .outcome }
       for s in members where instruments[Int(table.series[s].instrument)].kind == .outcome {
