@@ -26,10 +26,11 @@ let package = Package(
       name: "RomtrackCore",
       dependencies: [
         "_OpenBLAS",
+        "_LibCrypto",
         .product(name: "Yams", package: "Yams"),
       ]
     ),
-    /// Output files: CSV writers, the atomic output folder, manifest (and later the HTML pages).
+    /// Output files: CSV writers, HTML pages, the atomic output folder and the manifest.
     .target(
       name: "RomtrackReport",
       dependencies: ["RomtrackCore"]
@@ -50,6 +51,12 @@ let package = Package(
     .systemLibrary(
       name: "_OpenBLAS",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+
+    /// SHA-256 and HMAC-SHA256 from OpenSSL's libcrypto (Debian's libssl-dev).
+    .systemLibrary(
+      name: "_LibCrypto",
+      providers: [.apt(["libssl-dev"])]
     ),
 
     // MARK: - Unit test bundles

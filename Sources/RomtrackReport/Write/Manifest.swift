@@ -27,15 +27,15 @@ public struct Manifest: Encodable {
 
   public init(
     version: String, commandLine: [String], asOf: CivilDate?, parameters: [String: String],
-    loaded: LoadedInput, notes: [String] = []
+    loaded: LoadedInput, sha256: [String?] = [], notes: [String] = []
   ) {
     self.version = version
     self.commandLine = commandLine
     self.createdAt = ISO8601DateFormatter().string(from: Date())
     self.asOf = asOf?.description
     self.parameters = parameters
-    self.inputs = loaded.files.map {
-      Input(path: $0.path, bytes: $0.bytes, sha256: nil, rowsRead: $0.rowsRead, rowsRejected: $0.rowsRejected, blankLines: $0.blankLines, threads: $0.threads)
+    self.inputs = loaded.files.enumerated().map { i, file in
+      Input(path: file.path, bytes: file.bytes, sha256: i < sha256.count ? sha256[i] : nil, rowsRead: file.rowsRead, rowsRejected: file.rowsRejected, blankLines: file.blankLines, threads: file.threads)
     }
     self.reconciliation = loaded.reconciliation
     self.timings = loaded.timings

@@ -55,6 +55,7 @@ struct Report: ParsableCommand {
       throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
     }
     let month = YearMonth(year: asOfDate.components.year, month: asOfDate.components.month)
+    let hashes = InputHashes(paths: files)
     Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
     let clock = ContinuousClock()
     var phase = clock.now
@@ -72,21 +73,32 @@ struct Report: ParsableCommand {
     let models = ExpectedResponseStage(registry: configuration.registry, parameters: parameters, saved: saved)
       .apply(to: &analysis, table: loaded.table)
     lap("expected response")
+    let aggregates = Aggregator(registry: configuration.registry)
+      .aggregate(table: loaded.table, names: loaded.names, analysis: analysis, month: month)
+    lap("aggregate")
     let folder = try OutputFolder(path: out ?? "reports/\(month)")
     do {
       let (table, names, registry) = (loaded.table, loaded.names, configuration.registry)
       try folder.write("clients.csv", ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
       try folder.write("worklist.csv", WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis))
       try folder.write("events.csv", EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
+      try folder.write("summary.csv", AggregateFiles.summary(aggregates, names: names, registry: registry))
+      try folder.write("trends.csv", AggregateFiles.trends(aggregates, names: names, registry: registry))
       try folder.write("rejects.csv", RejectsFile.csv(loaded.rejects))
       try folder.write("model.json", try ModelFile.json(models))
-      lap("write")
+      lap("write csv")
+      let content = ReportContent(
+        table: table, names: names, registry: registry, analysis: analysis, aggregates: aggregates, models: models,
+        parameters: parameters, reconciliation: loaded.reconciliation, inputs: loaded.files,
+        version: RomtrackVersion.current, asOf: asOfDate)
+      try folder.write("index.html", PracticePage.html(content))
+      try ClinicianPages.write(content, into: folder)
+      lap("write html")
       var withTimings = loaded
       withTimings.timings = timings
       let manifest = Manifest(
         version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOfDate,
-        parameters: parameters.manifestEntries, loaded: withTimings,
-        notes: ["summary.csv, trends.csv and the HTML pages are not built yet"])
+        parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait())
       try folder.write("manifest.json", try manifest.json())
       try folder.commit()
     } catch {
@@ -102,8 +114,7 @@ struct Report: ParsableCommand {
       let notes = model.fit.diagnostics.map(\.code.rawValue).joined(separator: ", ")
       lines.append("ETR model \(model.instrument) (\(model.source)): \(model.fit.groups) series" + (notes.isEmpty ? "" : "; " + notes))
     }
-    lines.append("wrote \(folder.target.path)/: clients.csv, worklist.csv, events.csv, rejects.csv (\(loaded.rejects.count) rows), model.json, manifest.json")
-    lines.append("not built yet: summary.csv, trends.csv and the HTML pages")
+    lines.append("wrote \(folder.target.path)/: index.html, clinicians/ (\(loaded.names.clinicians.count) pages), clients.csv, worklist.csv, events.csv, summary.csv, trends.csv, rejects.csv (\(loaded.rejects.count) rows), model.json, manifest.json")
     for line in lines { Console.status(line, quiet: input.quiet) }
     if input.jsonSummary { print(summary.json()) }
     try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(configuration))

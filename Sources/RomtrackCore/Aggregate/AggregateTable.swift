@@ -1,0 +1,59 @@
+/// Stage 5 of the pipeline: the practice, clinician and site figures of METHODS.md section 9 for each
+/// of the 12 months ending with the report month and for those 12 months together.
+///
+/// `measures(level:group:window:slot:)` reads one cell: window 0...11 are the months, oldest first,
+/// and 12 is the trailing year; slot 0 is all instruments together and slot `k` is `instruments[k-1]`.
+public struct AggregateTable: Sendable {
+  public enum Level: String, Sendable, CaseIterable {
+    case practice
+    case clinician
+    case site
+  }
+
+  /// The report month and the 12 months ending with it, oldest first.
+  public let month: YearMonth
+  public let months: [YearMonth]
+  /// The 12 month windows and then the trailing year.
+  public let windows: [AggregateWindow]
+  /// Registry indices of the outcome instruments with a series in the data, in registry order.
+  public let instruments: [Int]
+  /// Number of groups per level: 1 for the practice, then one per clinician and site name.
+  public let groupCounts: [Level: Int]
+  var cells: [Level: [GroupMeasures]]
+
+  public static let windowCount = 13
+  public static let trailingYear = 12
+  public var slotCount: Int { instruments.count + 1 }
+
+  init(month: YearMonth, instruments: [Int], groupCounts: [Level: Int]) {
+    self.month = month
+    months = (0..<12).map { month.adding(months: $0 - 11) }
+    windows = months.map(AggregateWindow.month) + [AggregateWindow.trailingYear(endingWith: month)]
+    self.instruments = instruments
+    self.groupCounts = groupCounts
+    let slots = instruments.count + 1
+    cells = groupCounts.mapValues { [GroupMeasures](repeating: GroupMeasures(), count: $0 * AggregateTable.windowCount * slots) }
+  }
+
+  func offset(group: Int, window: Int, slot: Int) -> Int {
+    (group * AggregateTable.windowCount + window) * slotCount + slot
+  }
+
+  public func measures(level: Level, group: Int, window: Int, slot: Int) -> GroupMeasures {
+    cells[level]![offset(group: group, window: window, slot: slot)]
+  }
+
+  /// The outcome instrument with the most finished series over the trailing year in the practice
+  /// (ties: registry order): the one the headline rates are given for.
+  public var primarySlot: Int? {
+    guard !instruments.isEmpty else { return nil }
+    var best = 1
+    for slot in 1...instruments.count
+    where measures(level: .practice, group: 0, window: Self.trailingYear, slot: slot).classified
+      > measures(level: .practice, group: 0, window: Self.trailingYear, slot: best).classified
+    {
+      best = slot
+    }
+    return best
+  }
+}

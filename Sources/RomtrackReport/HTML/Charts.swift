@@ -1,0 +1,201 @@
+import RomtrackCore
+
+/// Inline SVG charts: small, labelled, and readable in black and white.
+enum Charts {
+  /// Coordinates with at most one decimal, so the markup stays short and byte-identical.
+  static func c(_ x: Double) -> String { DecimalText.fixed(x, decimals: 1) }
+
+  struct Line {
+    var label: String
+    var values: [Double?]
+    var colour: String
+    /// SVG dash pattern (`""` solid).
+    var dash: String = ""
+    /// Optional interval per point, drawn as a shaded band.
+    var band: [(Double, Double)?]? = nil
+  }
+
+  /// A 12-month trend: one or two lines over month labels, with optional Wilson bands; the y axis
+  /// from 0 (percent when `percent`). The last value of each line is written beside it.
+  static func trend(
+    _ w: inout HTMLWriter, title: String, months: [YearMonth], lines: [Line], percent: Bool
+  ) {
+    let (width, height) = (340.0, 170.0)
+    let (left, right, top, bottom) = (40.0, 52.0, 12.0, 26.0)
+    let plotW = width - left - right
+    let plotH = height - top - bottom
+    var maximum = percent ? 1.0 : 1.0
+    if !percent {
+      for line in lines { for v in line.values { if let v { maximum = max(maximum, v) } } }
+      maximum = niceCeiling(maximum)
+    }
+    func x(_ i: Int) -> Double { left + plotW * (months.count > 1 ? Double(i) / Double(months.count - 1) : 0.5) }
+    func y(_ v: Double) -> Double { top + plotH * (1 - min(max(v / maximum, 0), 1)) }
+
+    w.raw("<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"")
+    w.text(title)
+    w.raw("\"><title>")
+    w.text(title)
+    w.raw("</title>")
+    // Grid and axis labels.
+    for k in 0...4 {
+      let v = maximum * Double(k) / 4
+      let yy = y(v)
+      w.raw("<line x1=\"\(c(left))\" x2=\"\(c(left + plotW))\" y1=\"\(c(yy))\" y2=\"\(c(yy))\" class=\"grid\"/>")
+      let label = percent ? Show.percent(v) : DecimalText.short(v)
+      w.raw("<text x=\"\(c(left - 4))\" y=\"\(c(yy + 3))\" class=\"axis\" text-anchor=\"end\">\(label)</text>")
+    }
+    for (i, m) in months.enumerated() where i % 2 == 1 || months.count <= 6 {
+      w.raw("<text x=\"\(c(x(i)))\" y=\"\(c(height - 8))\" class=\"axis\" text-anchor=\"middle\">\(Show.shortMonth(m))</text>")
+    }
+    for line in lines {
+      if let band = line.band {
+        var upper: [String] = []
+        var lower: [String] = []
+        for (i, b) in band.enumerated() {
+          guard let b else { continue }
+          upper.append("\(c(x(i))),\(c(y(b.1)))")
+          lower.insert("\(c(x(i))),\(c(y(b.0)))", at: 0)
+        }
+        if upper.count > 1 {
+          w.raw("<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(line.colour)\" opacity=\"0.18\"/>")
+        }
+      }
+      var segment: [String] = []
+      func flush() {
+        if segment.count > 1 {
+          w.raw("<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/>")
+        }
+        segment.removeAll()
+      }
+      for (i, v) in line.values.enumerated() {
+        guard let v else {
+          flush()
+          continue
+        }
+        segment.append("\(c(x(i))),\(c(y(v)))")
+        w.raw("<circle cx=\"\(c(x(i)))\" cy=\"\(c(y(v)))\" r=\"2.2\" fill=\"\(line.colour)\"/>")
+      }
+      flush()
+      if let lastIndex = line.values.lastIndex(where: { $0 != nil }), let last = line.values[lastIndex] {
+        let text = percent ? Show.percent(last) : DecimalText.short(last)
+        w.raw("<text x=\"\(c(x(lastIndex) + 5))\" y=\"\(c(y(last) + 3))\" class=\"value\">\(text)</text>")
+      }
+    }
+    w.raw("</svg>")
+    if lines.count > 1 || lines.first?.band != nil {
+      w.raw("<p class=\"legend\">")
+      for line in lines {
+        w.raw("<span><svg width=\"22\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" x2=\"22\" y1=\"4\" y2=\"4\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/></svg> ")
+        w.text(line.label)
+        w.raw("</span> ")
+      }
+      if lines.contains(where: { $0.band != nil }) { w.raw("<span>shaded: 95% interval</span>") }
+      w.raw("</p>")
+    }
+  }
+
+  /// 1, 2 or 5 times a power of ten, at or above `value`.
+  static func niceCeiling(_ value: Double) -> Double {
+    guard value > 0 else { return 1 }
+    var step = 1.0
+    while step * 10 <= value { step *= 10 }
+    for f in [1.0, 2.0, 5.0, 10.0] where f * step >= value { return f * step }
+    return 10 * step
+  }
+
+  struct Segment {
+    var label: String
+    var count: Int
+    var colour: String
+  }
+
+  /// One horizontal bar split into segments, with a legend giving each label, count and share.
+  static func stackedBar(_ w: inout HTMLWriter, title: String, segments: [Segment]) {
+    let total = segments.reduce(0) { $0 + $1.count }
+    w.raw("<div class=\"stack\"><svg class=\"bar\" viewBox=\"0 0 300 18\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"")
+    w.text(title)
+    w.raw("\"><title>")
+    w.text(title)
+    w.raw("</title>")
+    var x = 0.0
+    if total == 0 {
+      w.raw("<rect x=\"0\" y=\"0\" width=\"300\" height=\"18\" fill=\"none\" stroke=\"\(Palette.grey)\"/>")
+    }
+    for s in segments where s.count > 0 && total > 0 {
+      let width = 300 * Double(s.count) / Double(total)
+      w.raw("<rect x=\"\(c(x))\" y=\"0\" width=\"\(c(width))\" height=\"18\" fill=\"\(s.colour)\" stroke=\"#FFFFFF\" stroke-width=\"0.5\"/>")
+      x += width
+    }
+    w.raw("</svg><p class=\"legend\">")
+    for s in segments {
+      w.raw("<span><i class=\"key\" style=\"background:\(s.colour)\"></i>")
+      w.text(s.label)
+      w.raw(" <b>\(s.count)</b>")
+      if total > 0 { w.raw(" (\(Show.percent(Double(s.count) / Double(total))))") }
+      w.raw("</span> ")
+    }
+    w.raw("</p></div>")
+  }
+
+  /// A marked session on a sparkline: sudden gain (`G`), sudden loss (`L`) or rupture (`R`).
+  struct Mark {
+    var session: Int32
+    var letter: String
+    var title: String
+  }
+
+  /// A client's scores by session, on the instrument's whole range, with the expected band (the
+  /// expected score ± the yellow signal's spread) and a dashed reference line (the clinical cutoff
+  /// or the alliance cutoff). Lower-is-better scales are drawn as they are: a falling line is
+  /// improvement for PHQ-9, a rising one for ORS and SRS; the caption says which.
+  static func sparkline(
+    _ w: inout HTMLWriter, title: String, sessions: [Int32], scores: [Double], range: ClosedRange<Double>,
+    expected: [(session: Int32, low: Double, mid: Double, high: Double)], reference: Double?, marks: [Mark],
+    colour: String
+  ) {
+    let (width, height) = (240.0, 64.0)
+    let (left, right, top, bottom) = (4.0, 30.0, 6.0, 6.0)
+    let first = Double(sessions.first ?? 1)
+    let last = Double(max(sessions.last ?? 1, expected.last?.session ?? 1))
+    let span = max(last - first, 1)
+    func x(_ s: Int32) -> Double { left + (width - left - right) * (Double(s) - first) / span }
+    func y(_ v: Double) -> Double {
+      let f = (min(max(v, range.lowerBound), range.upperBound) - range.lowerBound) / max(range.upperBound - range.lowerBound, 1e-9)
+      return top + (height - top - bottom) * (1 - f)
+    }
+    w.raw("<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"")
+    w.text(title)
+    w.raw("\"><title>")
+    w.text(title)
+    w.raw("</title><rect x=\"0\" y=\"0\" width=\"\(Int(width - right + 2))\" height=\"\(Int(height))\" class=\"frame\"/>")
+    if expected.count > 1 {
+      let upper = expected.map { "\(c(x($0.session))),\(c(y($0.high)))" }
+      let lower = expected.reversed().map { "\(c(x($0.session))),\(c(y($0.low)))" }
+      w.raw("<polygon points=\"\((upper + lower).joined(separator: " "))\" class=\"band\"/>")
+      w.raw("<polyline points=\"\(expected.map { "\(c(x($0.session))),\(c(y($0.mid)))" }.joined(separator: " "))\" class=\"expected\"/>")
+    }
+    if let reference {
+      w.raw("<line x1=\"\(c(left))\" x2=\"\(c(width - right))\" y1=\"\(c(y(reference)))\" y2=\"\(c(y(reference)))\" class=\"cutoff\"/>")
+    }
+    var points: [String] = []
+    for (s, v) in zip(sessions, scores) where v.isFinite { points.append("\(c(x(s))),\(c(y(v)))") }
+    if points.count > 1 {
+      w.raw("<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\"/>")
+    }
+    for (s, v) in zip(sessions, scores) where v.isFinite {
+      w.raw("<circle cx=\"\(c(x(s)))\" cy=\"\(c(y(v)))\" r=\"1.8\" fill=\"\(colour)\"/>")
+    }
+    for mark in marks {
+      guard let k = sessions.firstIndex(of: mark.session), scores[k].isFinite else { continue }
+      let (mx, my) = (x(mark.session), y(scores[k]))
+      w.raw("<g class=\"mark\"><title>")
+      w.text(mark.title)
+      w.raw("</title><circle cx=\"\(c(mx))\" cy=\"\(c(my))\" r=\"5\"/><text x=\"\(c(mx))\" y=\"\(c(my + 3))\" text-anchor=\"middle\">\(mark.letter)</text></g>")
+    }
+    if let v = scores.last(where: { $0.isFinite }) {
+      w.raw("<text x=\"\(c(width - right + 4))\" y=\"\(c(y(v) + 3))\" class=\"value\">\(Show.score(v))</text>")
+    }
+    w.raw("</svg>")
+  }
+}

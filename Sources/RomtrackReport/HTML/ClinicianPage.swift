@@ -1,0 +1,188 @@
+import RomtrackCore
+
+/// clinicians/<id>.html: one clinician's caseload and worklist. Client by client, most urgent first:
+/// why they are on the list, in words, and a picture of their course against what was expected,
+/// with sudden gains, losses and ruptures marked; then every active episode in a table.
+public enum ClinicianPage {
+  /// Sparklines draw at most this many scores (evenly spaced, always keeping the first and last).
+  static let maximumPoints = 120
+
+  public static func html(_ c: ReportContent, clinician k: Int) -> [UInt8] {
+    var w = HTMLWriter(capacity: 32 * 1024 + c.caseloads[k].count * 2_048)
+    let id = c.clinicianID(k).isEmpty ? "(no clinician)" : c.clinicianID(k)
+    PageFrame.open(&w, title: "\(id): caseload and worklist, \(Show.month(c.month))")
+    w.raw("<nav class=\"top\"><a href=\"../index.html\">← Practice report</a></nav><header class=\"page\"><h1>")
+    w.text("\(id): caseload and worklist")
+    w.raw("</h1><p class=\"muted\">")
+    w.text("\(Show.month(c.month)), scores up to \(c.asOf). Most urgent first. Each flag is a prompt for a conversation with the client, not a verdict.")
+    w.raw("</p></header>")
+    summary(&w, c, clinician: k)
+    let worklist = c.caseloads[k].filter { c.episodeUrgency[$0] > 0 }
+    w.raw("<h2>")
+    w.text("Who needs a conversation this week (\(worklist.count))")
+    w.raw("</h2>")
+    if worklist.isEmpty { w.raw("<p>No active client is on the worklist.</p>") }
+    for e in worklist { clientCard(&w, c, episode: e) }
+    legend(&w, c)
+    caseloadTable(&w, c, clinician: k)
+    PageFrame.close(&w, content: c)
+    return w.bytes
+  }
+
+  static func summary(_ w: inout HTMLWriter, _ c: ReportContent, clinician k: Int) {
+    let now = c.aggregates.measures(level: .clinician, group: k, window: 11, slot: 0)
+    w.raw("<div class=\"cards\">")
+    PageFrame.card(&w, label: "Active episodes", value: "\(c.caseloads[k].count)", sub: "on \(c.asOf)")
+    PageFrame.card(&w, label: "Need a conversation", value: "\(c.worklistCount(clinician: k))", sub: "listed below, most urgent first")
+    PageFrame.card(&w, label: "Clients seen this month", value: "\(now.clientsSeen)", sub: "\(now.episodesStarted) started, \(now.episodesFinished) finished")
+    if let slot = c.aggregates.primarySlot {
+      let name = c.registry.instruments[c.aggregates.instruments[slot - 1]].name
+      let year = c.aggregates.measures(level: .clinician, group: k, window: AggregateTable.trailingYear, slot: slot)
+      PageFrame.card(
+        &w, label: "Recovered on \(name), 12 months", value: Show.percent(year.recovery?.rate),
+        sub: year.recovery == nil ? "no finished episode in the clinical range" : "\(year.recovered) of \(year.clinicalAtIntake); 95% interval \(Show.interval(year.recovery))")
+    }
+    w.raw("</div>")
+  }
+
+  static func clientCard(_ w: inout HTMLWriter, _ c: ReportContent, episode e: Int) {
+    let episode = c.table.episodes[e]
+    let urgency = c.episodeUrgency[e]
+    w.raw("<section class=\"client u\(urgency)\"><h3>")
+    w.text("Client \(c.clientID(e))")
+    if !c.episodeID(e).isEmpty { w.text(" · episode \(c.episodeID(e))") }
+    w.raw(" <span class=\"tag urgent\">")
+    w.text(ReasonWords.urgencyWords[urgency] ?? "")
+    w.raw("</span></h3><p class=\"muted\">")
+    var facts = ["first score \(Show.date(episode.firstDate))", "last score \(Show.date(episode.lastDate))"]
+    if !c.siteID(e).isEmpty { facts.append("site \(c.siteID(e))") }
+    w.text(facts.joined(separator: " · "))
+    w.raw("</p><ul class=\"reasons\">")
+    var reasons = WorklistReasons()
+    for s in episode.series where c.analysis.series[s].needsReview { reasons.formUnion(c.analysis.series[s].reasons) }
+    for reason in ReasonWords.order where reasons.contains(WorklistReasons(reason)) {
+      w.raw("<li>")
+      w.text(ReasonWords.sentence(reason, parameters: c.parameters))
+      w.raw("</li>")
+    }
+    w.raw("</ul><div class=\"series\">")
+    for s in episode.series { seriesFigure(&w, c, series: s) }
+    w.raw("</div></section>\n")
+  }
+
+  /// One series' sparkline and caption.
+  static func seriesFigure(_ w: inout HTMLWriter, _ c: ReportContent, series s: Int) {
+    let series = c.table.series[s]
+    let instrument = c.instrument(ofSeries: s)
+    let r = c.analysis.series[s]
+    var indices = Array(series.scores)
+    if indices.count > maximumPoints {
+      let n = indices.count
+      indices = (0..<maximumPoints).map { series.scores.lowerBound + $0 * (n - 1) / (maximumPoints - 1) }
+    }
+    let sessions = indices.map { c.table.session[$0] }
+    let scores = indices.map { c.table.score[$0] }
+    var band: [(session: Int32, low: Double, mid: Double, high: Double)] = []
+    if instrument.kind == .outcome, let model = c.models[Int(series.instrument)], r.intake.isFinite,
+      let first = sessions.first, let last = sessions.last
+    {
+      let step = max(1, Int(last - first) / maximumPoints)
+      for t in stride(from: Int(max(first, 1)), through: Int(last), by: step) {
+        guard let mid = model.expected(session: Double(t), intake: r.intake), let spread = model.spread(session: Double(t)) else { continue }
+        let half = c.parameters.signalYellow * spread
+        band.append((Int32(t), mid - half, mid, mid + half))
+      }
+    }
+    let marks: [Charts.Mark] = (c.eventsBySeries[s] ?? []).map { event in
+      switch event.kind {
+      case .suddenGain: .init(session: event.session, letter: "G", title: "sudden gain of \(Show.score(event.magnitude)) points at session \(event.session)")
+      case .suddenLoss: .init(session: event.session, letter: "L", title: "sudden loss of \(Show.score(event.magnitude)) points at session \(event.session)")
+      case .rupture:
+        .init(session: event.session, letter: "R", title: "rupture at session \(event.session): dropped \(Show.score(event.magnitude))\(event.repaired == true ? ", repaired" : ", not repaired")")
+      }
+    }
+    let reference = instrument.kind == .outcome ? instrument.clinicalCutoff?.value : instrument.allianceCutoff?.value
+    let better = instrument.direction == .lowerIsBetter ? "lower is better" : "higher is better"
+    var caption: String
+    if instrument.kind == .outcome {
+      caption = "\(instrument.name): \(Show.score(r.intake)) → \(Show.score(r.latest)) over \(r.scoreCount) scores"
+      if let expected = r.expected { caption += ", expected \(Show.score((expected * 10).rounded() / 10))" }
+      if let category = r.clinical?.category { caption += "; \(ReasonWords.category(category))" }
+      if let level = r.stall?.level, level != .none { caption += "; stalled: \(ReasonWords.stall(level))" }
+      if r.suddenGains > 0 { caption += "; \(r.suddenGains) sudden gain\(r.suddenGains == 1 ? "" : "s")" }
+      if r.suddenLosses > 0 { caption += "; \(r.suddenLosses) sudden loss\(r.suddenLosses == 1 ? "" : "es")" }
+    } else {
+      caption = "\(instrument.name) (alliance): latest \(Show.score(r.latest)), mean \(Show.score(r.allianceMean))"
+      if r.ruptures > 0 { caption += "; \(r.ruptures) rupture\(r.ruptures == 1 ? "" : "s"), \(r.rupturesRepaired) repaired" }
+      if r.lowAlliance == true { caption += "; below the cutoff" }
+    }
+    w.raw("<figure>")
+    Charts.sparkline(
+      &w, title: caption, sessions: sessions, scores: scores, range: instrument.minimum...max(instrument.maximum, instrument.minimum + 1),
+      expected: band, reference: reference, marks: marks, colour: instrument.kind == .outcome ? Palette.blue : Palette.purple)
+    w.raw("<figcaption>")
+    w.text(caption + " (\(better))")
+    if instrument.kind == .outcome {
+      w.raw(" ")
+      PageFrame.signalTag(&w, r.signal)
+    }
+    w.raw("</figcaption></figure>")
+  }
+
+  static func legend(_ w: inout HTMLWriter, _ c: ReportContent) {
+    w.raw("<p class=\"note\">How to read the pictures: dots are scores by session; the shaded band is the course expected for clients who started at the same score, with the dashed line in it the expected score, and the band as wide as the yellow signal; the dotted grey line is the clinical cutoff (outcome) or the alliance cutoff. Circled letters mark a sudden gain (G), a sudden loss (L) and an alliance rupture (R). Signals: ")
+    w.text([TreatmentSignal.green, .yellow, .red, .white].map { ReasonWords.signal($0) }.joined(separator: "; "))
+    w.raw(".</p>")
+  }
+
+  static func caseloadTable(_ w: inout HTMLWriter, _ c: ReportContent, clinician k: Int) {
+    w.raw("<h2>")
+    w.text("Caseload: \(c.caseloads[k].count) active episodes")
+    w.raw("</h2><table>")
+    PageFrame.header(&w, ["client", "episode", "first score", "last score", "outcome (first → latest)", "signal", "alliance (latest)", "on the worklist"])
+    w.raw("<tbody>")
+    for e in c.caseloads[k] {
+      let episode = c.table.episodes[e]
+      var outcome: [String] = []
+      var alliance: [String] = []
+      var signal: TreatmentSignal?
+      for s in episode.series {
+        let r = c.analysis.series[s]
+        let instrument = c.instrument(ofSeries: s)
+        if instrument.kind == .outcome {
+          var text = "\(instrument.name) \(Show.score(r.intake)) → \(Show.score(r.latest))"
+          if let category = r.clinical?.category { text += " (\(ReasonWords.category(category)))" }
+          outcome.append(text)
+          if let s = r.signal, signal == nil || s.severity > signal!.severity { signal = s }
+        } else {
+          alliance.append("\(instrument.name) \(Show.score(r.latest))\(r.lowAlliance == true ? " (low)" : "")")
+        }
+      }
+      w.raw("<tr>")
+      PageFrame.cell(&w, c.clientID(e))
+      PageFrame.cell(&w, c.episodeID(e))
+      PageFrame.cell(&w, Show.date(episode.firstDate))
+      PageFrame.cell(&w, Show.date(episode.lastDate))
+      PageFrame.cell(&w, outcome.isEmpty ? "–" : outcome.joined(separator: "; "))
+      w.raw("<td>")
+      PageFrame.signalTag(&w, signal)
+      w.raw("</td>")
+      PageFrame.cell(&w, alliance.isEmpty ? "–" : alliance.joined(separator: "; "))
+      PageFrame.cell(&w, c.episodeUrgency[e] > 0 ? (ReasonWords.urgencyWords[c.episodeUrgency[e]] ?? "yes") : "")
+      w.raw("</tr>")
+    }
+    w.raw("</tbody></table>")
+  }
+}
+
+extension TreatmentSignal {
+  /// white 0, green 1, yellow 2, red 3.
+  var severity: Int {
+    switch self {
+    case .white: 0
+    case .green: 1
+    case .yellow: 2
+    case .red: 3
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import RomtrackCore
+
+/// Builds an HTML page in a byte buffer. Every value from the data goes through `text(_:)` or
+/// `attribute(_:_:)`, which escape `&`, `<`, `>`, `"` and `'`, so an id such as `<script>` shows as
+/// text and can never close a tag or an attribute. `raw(_:)` is for the page's own markup only.
+struct HTMLWriter {
+  private(set) var bytes: [UInt8] = []
+
+  init(capacity: Int = 16_384) { bytes.reserveCapacity(capacity) }
+
+  /// The page's own markup, written as is.
+  mutating func raw(_ markup: String) {
+    var markup = markup
+    markup.withUTF8 { bytes.append(contentsOf: $0) }
+  }
+
+  /// Text from the data or from numbers, escaped for element content and attribute values alike.
+  mutating func text(_ value: String) {
+    var value = value
+    value.withUTF8 { utf8 in
+      for b in utf8 {
+        switch b {
+        case UInt8(ascii: "&"): raw("&amp;")
+        case UInt8(ascii: "<"): raw("&lt;")
+        case UInt8(ascii: ">"): raw("&gt;")
+        case UInt8(ascii: "\""): raw("&quot;")
+        case UInt8(ascii: "'"): raw("&#39;")
+        default: bytes.append(b)
+        }
+      }
+    }
+  }
+
+  /// ` name="value"`, the value escaped.
+  mutating func attribute(_ name: String, _ value: String) {
+    raw(" \(name)=\"")
+    text(value)
+    raw("\"")
+  }
+
+  /// `<tag>text</tag>` with the text escaped; `attributes` is the page's own markup (classes).
+  mutating func element(_ tag: String, _ value: String, attributes: String = "") {
+    raw("<\(tag)\(attributes.isEmpty ? "" : " " + attributes)>")
+    text(value)
+    raw("</\(tag)>")
+  }
+
+  /// The same escaping as a `String`, for places that build a label first.
+  static func escaped(_ value: String) -> String {
+    var w = HTMLWriter(capacity: value.utf8.count + 16)
+    w.text(value)
+    return String(decoding: w.bytes, as: UTF8.self)
+  }
+}

@@ -1,0 +1,85 @@
+import RomtrackCore
+
+/// Everything the HTML pages show, computed once: the analysis, the aggregates, the expected-response
+/// models, the reconciliation of the input, and per clinician the active episodes in worklist order.
+public struct ReportContent: Sendable {
+  public let table: SeriesTable
+  public let names: NameTables
+  public let registry: InstrumentRegistry
+  public let analysis: Analysis
+  public let aggregates: AggregateTable
+  public let parameters: AnalysisParameters
+  public let reconciliation: Reconciliation
+  public let inputs: [FileSummary]
+  public let version: String
+  public let asOf: CivilDate
+  /// Expected-response models by registry index, for the expected bands.
+  let models: [Int: ExpectedResponseModel]
+  /// Per clinician: their active episodes, most urgent first (then client id).
+  let caseloads: [[Int]]
+  /// Per episode: its urgency (the highest of its series that need review; 0 when none).
+  let episodeUrgency: [Int]
+  /// Events by series.
+  let eventsBySeries: [Int: [SeriesEvent]]
+
+  public init(
+    table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis,
+    aggregates: AggregateTable, models: [ExpectedResponseUse], parameters: AnalysisParameters,
+    reconciliation: Reconciliation, inputs: [FileSummary], version: String, asOf: CivilDate
+  ) {
+    self.table = table
+    self.names = names
+    self.registry = registry
+    self.analysis = analysis
+    self.aggregates = aggregates
+    self.parameters = parameters
+    self.reconciliation = reconciliation
+    self.inputs = inputs
+    self.version = version
+    self.asOf = asOf
+    var byInstrument: [Int: ExpectedResponseModel] = [:]
+    for use in models {
+      if let i = registry.index(of: use.instrument), let model = try? ExpectedResponseModel(fit: use.fit) { byInstrument[i] = model }
+    }
+    self.models = byInstrument
+    var urgency = [Int](repeating: 0, count: table.episodes.count)
+    for (s, r) in analysis.series.enumerated() where r.needsReview {
+      let e = table.series[s].episode
+      urgency[e] = max(urgency[e], WorklistFile.urgency(r))
+    }
+    episodeUrgency = urgency
+    var caseloads = [[Int]](repeating: [], count: max(names.clinicians.count, 1))
+    for (e, episode) in table.episodes.enumerated() where episode.status == .active {
+      caseloads[Int(episode.clinician)].append(e)
+    }
+    let clients = names.clients
+    let episodes = table.episodes
+    for k in caseloads.indices {
+      caseloads[k].sort { a, b in
+        if urgency[a] != urgency[b] { return urgency[a] > urgency[b] }
+        let (ca, cb) = (clients[Int(episodes[a].client)], clients[Int(episodes[b].client)])
+        return ca != cb ? ca < cb : a < b
+      }
+    }
+    self.caseloads = caseloads
+    eventsBySeries = Dictionary(grouping: analysis.events, by: \.series)
+  }
+
+  /// The month reported.
+  var month: YearMonth { aggregates.month }
+
+  func instrument(ofSeries s: Int) -> Instrument { registry.instruments[Int(table.series[s].instrument)] }
+  func clientID(_ e: Int) -> String { names.clients[Int(table.episodes[e].client)] }
+  func episodeID(_ e: Int) -> String { names.episodes[Int(table.episodes[e].episode)] }
+  func clinicianID(_ k: Int) -> String { names.clinicians.isEmpty ? "" : names.clinicians[k] }
+  func siteID(_ e: Int) -> String { names.sites.isEmpty ? "" : names.sites[Int(table.episodes[e].site)] }
+
+  /// Clinician indices in id order.
+  var cliniciansInOrder: [Int] {
+    let ids = names.clinicians.isEmpty ? [""] : names.clinicians
+    return ids.indices.sorted { ids[$0] < ids[$1] }
+  }
+
+  /// Number of active episodes of clinician `k` that need review.
+  func worklistCount(clinician k: Int) -> Int { caseloads[k].reduce(0) { $0 + (episodeUrgency[$1] > 0 ? 1 : 0) } }
+}
