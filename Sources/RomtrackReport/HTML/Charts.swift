@@ -38,8 +38,8 @@ enum Charts {
     w.text(title)
     w.raw("</title>")
     // Grid and axis labels.
-    for k in 0...4 {
-      let v = maximum * Double(k) / 4
+    for k in 0...2 {
+      let v = maximum * Double(k) / 2
       let yy = y(v)
       w.raw("<line x1=\"\(c(left))\" x2=\"\(c(left + plotW))\" y1=\"\(c(yy))\" y2=\"\(c(yy))\" class=\"grid\"/>")
       let label = percent ? Show.percent(v) : DecimalText.short(v)

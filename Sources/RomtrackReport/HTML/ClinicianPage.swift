@@ -106,13 +106,13 @@ public enum ClinicianPage {
     var caption: String
     if instrument.kind == .outcome {
       caption = "\(instrument.name): \(Show.score(r.intake)) → \(Show.score(r.latest)) over \(r.scoreCount) scores"
-      if let expected = r.expected { caption += ", expected \(Show.score((expected * 10).rounded() / 10))" }
+      if let expected = r.expected { caption += ", expected \(Show.number(expected, 1))" }
       if let category = r.clinical?.category { caption += "; \(ReasonWords.category(category))" }
-      if let level = r.stall?.level, level != .none { caption += "; stalled: \(ReasonWords.stall(level))" }
+      if let level = r.stall?.level, level != .none { caption += "; \(ReasonWords.stall(level))" }
       if r.suddenGains > 0 { caption += "; \(r.suddenGains) sudden gain\(r.suddenGains == 1 ? "" : "s")" }
       if r.suddenLosses > 0 { caption += "; \(r.suddenLosses) sudden loss\(r.suddenLosses == 1 ? "" : "es")" }
     } else {
-      caption = "\(instrument.name) (alliance): latest \(Show.score(r.latest)), mean \(Show.score(r.allianceMean))"
+      caption = "\(instrument.name) (alliance): latest \(Show.score(r.latest)), mean \(Show.number(r.allianceMean, 1))"
       if r.ruptures > 0 { caption += "; \(r.ruptures) rupture\(r.ruptures == 1 ? "" : "s"), \(r.rupturesRepaired) repaired" }
       if r.lowAlliance == true { caption += "; below the cutoff" }
     }
@@ -130,7 +130,7 @@ public enum ClinicianPage {
   }
 
   static func legend(_ w: inout HTMLWriter, _ c: ReportContent) {
-    w.raw("<p class=\"note\">How to read the pictures: dots are scores by session; the shaded band is the course expected for clients who started at the same score, with the dashed line in it the expected score, and the band as wide as the yellow signal; the dotted grey line is the clinical cutoff (outcome) or the alliance cutoff. Circled letters mark a sudden gain (G), a sudden loss (L) and an alliance rupture (R). Signals: ")
+    w.raw("<p class=\"note\">How to read the pictures: dots are scores by session; the shaded band is the course expected for clients who started at the same score, with the dashed line in it the expected score, and the band as wide as the yellow signal; the dotted grey line is the clinical cutoff (outcome) or the alliance cutoff. Circled letters mark a sudden gain (G), a sudden loss (L) and an alliance rupture (R). Signals at the latest score: ")
     w.text([TreatmentSignal.green, .yellow, .red, .white].map { ReasonWords.signal($0) }.joined(separator: "; "))
     w.raw(".</p>")
   }

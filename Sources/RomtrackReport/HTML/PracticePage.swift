@@ -184,7 +184,7 @@ public enum PracticePage {
       var segments = [TreatmentSignal.red, .yellow, .green, .white].map { signal in
         Charts.Segment(label: ReasonWords.signal(signal), count: counts[instrument]?[signal] ?? 0, colour: Palette.signal(signal))
       }
-      segments.append(.init(label: "no signal (one score, or no model)", count: none[instrument] ?? 0, colour: "#F4F4F4"))
+      segments.append(.init(label: "no signal yet (one score, or no expected course)", count: none[instrument] ?? 0, colour: "#F4F4F4"))
       Charts.stackedBar(&w, title: "Signals of active \(c.registry.instruments[instrument].name) series", segments: segments)
     }
   }
@@ -283,7 +283,7 @@ public enum PracticePage {
       ("Reliable change", "A change larger than the questionnaire's measurement error could produce (Jacobson & Truax 1991). Reliably improved or deteriorated means the client really changed, not that the score wobbled."),
       ("Recovered", "Reliably improved and moved from the clinical range at the start to outside it at the end. The rate is over finished episodes that started in the clinical range."),
       ("Effect size d", "The average improvement from first to last score, divided by the spread of first scores. Around 0.8 or more is a large change."),
-      ("Signal", "Each score is compared with the course expected for clients who started at a similar score in this practice's own data. Green is on track, yellow behind it, red well behind it; white means there is no expectation yet."),
+      ("Signal", "Each score is compared with the course expected for clients who started at a similar score in this practice's own data. Green is on track, yellow behind it, red far behind it or reliably worse than at the start; white means recovered (out of the clinical range and reliably improved): time to plan the ending together."),
       ("Need a conversation", "Active episodes with a reason on the worklist: deterioration, stalled progress, an off-track signal, low alliance or an unrepaired rupture. Talking about it with the client is what helps; the flag is a prompt, not a verdict."),
       ("Alliance ruptures", "A drop in the client's rating of the relationship of at least \(DecimalText.short(p.ruptureSD)) within-client SD from one session to the next; repaired when it comes back within \(p.repairWindow) sessions. An unrepaired rupture is the clinician's to raise."),
       ("95% interval", "The range the rate would likely fall in with more clients like these. Small groups give wide intervals; compare groups only when their intervals barely overlap."),

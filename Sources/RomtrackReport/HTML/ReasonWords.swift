@@ -28,17 +28,17 @@ enum ReasonWords {
 
   static func signal(_ signal: TreatmentSignal) -> String {
     switch signal {
-    case .white: "white: no expectation yet"
+    case .white: "white: recovered, consider planning the ending"
     case .green: "green: on track"
     case .yellow: "yellow: behind the expected course"
-    case .red: "red: well behind the expected course"
+    case .red: "red: far behind it, or reliably worse"
     }
   }
 
   static func stall(_ level: StallLevel) -> String {
     switch level {
     case .none: "not stalled"
-    case .review: "review"
+    case .review: "due for review"
     case .change: "consider a change"
     case .refer: "consider referral"
     }

@@ -19,8 +19,10 @@ enum Style {
     .card .label{font-size:.85em;color:var(--muted)}
     .card .big{font-size:1.7em;font-weight:650;line-height:1.2}
     .card .sub{font-size:.85em;color:var(--muted)}
-    .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:14px}
-    .chart{width:100%;max-width:420px;height:auto;display:block}
+    .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:18px 28px}
+    .charts figure{margin:0}
+    .charts figcaption{font-weight:600;font-size:.92em;margin-bottom:2px}
+    .chart{width:100%;max-width:520px;height:auto;display:block}
     .chart .grid{stroke:#e3e3e3;stroke-width:1}
     .axis{font-size:10px;fill:#555}
     .value{font-size:10px;fill:#1a1a1a;font-weight:600}
@@ -46,7 +48,7 @@ enum Style {
     .client.u3,.client.u2,.client.u1{border-left-color:#0072B2}
     .client h3{margin:0 0 4px}
     .series{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:flex-start;margin:6px 0}
-    .series figure{margin:0}
+    .series figure{margin:0;width:300px}
     .series figcaption{font-size:.8em;color:var(--muted)}
     .spark{width:240px;height:64px;display:block}
     .spark .frame{fill:#fafafa;stroke:#e0e0e0}

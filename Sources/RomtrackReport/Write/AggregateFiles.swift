@@ -28,12 +28,13 @@ public enum AggregateFiles {
   /// summary.csv: the report month and the trailing 12 months.
   public static func summary(
     _ table: AggregateTable, names: NameTables, registry: InstrumentRegistry,
-    levels: [AggregateTable.Level] = AggregateTable.Level.allCases, suppression: Suppression? = nil
+    levels: [AggregateTable.Level] = AggregateTable.Level.allCases, suppression: Suppression? = nil,
+    clinicianName: (String) -> String = { $0 }
   ) -> [UInt8] {
     var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     var w = CSVWriter(header: header)
-    forEachRow(table, names: names, registry: registry, levels: levels) { level, group, name, slot, instrument in
+    forEachRow(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName) { level, group, name, slot, instrument in
       for window in [11, AggregateTable.trailingYear] {
         let span = table.windows[window]
         w.text(level.rawValue)
@@ -42,7 +43,7 @@ public enum AggregateFiles {
         w.isoDate(span.from.days)
         w.isoDate(span.to.days)
         w.text(instrument)
-        w.measures(table.measures(level: level, group: group, window: window, slot: slot), suppression: suppression)
+        w.measures(table.measures(level: level, group: group, window: window, slot: slot), outcomes: slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -53,18 +54,19 @@ public enum AggregateFiles {
   /// trends.csv: each of the 12 months ending with the report month.
   public static func trends(
     _ table: AggregateTable, names: NameTables, registry: InstrumentRegistry,
-    levels: [AggregateTable.Level] = AggregateTable.Level.allCases, suppression: Suppression? = nil
+    levels: [AggregateTable.Level] = AggregateTable.Level.allCases, suppression: Suppression? = nil,
+    clinicianName: (String) -> String = { $0 }
   ) -> [UInt8] {
     var header = ["level", "group", "instrument", "month"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     var w = CSVWriter(header: header)
-    forEachRow(table, names: names, registry: registry, levels: levels) { level, group, name, slot, instrument in
+    forEachRow(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName) { level, group, name, slot, instrument in
       for window in 0..<12 {
         w.text(level.rawValue)
         w.text(name)
         w.text(instrument)
         w.text(table.months[window].description)
-        w.measures(table.measures(level: level, group: group, window: window, slot: slot), suppression: suppression)
+        w.measures(table.measures(level: level, group: group, window: window, slot: slot), outcomes: slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -72,16 +74,17 @@ public enum AggregateFiles {
     return w.bytes
   }
 
-  /// The groups of each level in id order, and per group the instrument slots with any activity.
+  /// The groups of each level in name order, and per group the instrument slots with any activity.
+  /// `clinicianName` renames clinicians (to pseudonyms in research exports) before they are sorted.
   static func forEachRow(
     _ table: AggregateTable, names: NameTables, registry: InstrumentRegistry, levels: [AggregateTable.Level],
-    _ body: (AggregateTable.Level, Int, String, Int, String) -> Void
+    clinicianName: (String) -> String, _ body: (AggregateTable.Level, Int, String, Int, String) -> Void
   ) {
     for level in levels {
       let groupNames: [String]
       switch level {
       case .practice: groupNames = ["practice"]
-      case .clinician: groupNames = names.clinicians.isEmpty ? [""] : names.clinicians
+      case .clinician: groupNames = (names.clinicians.isEmpty ? [""] : names.clinicians).map(clinicianName)
       case .site: groupNames = names.sites.isEmpty ? [""] : names.sites
       }
       let order = groupNames.indices.sorted { groupNames[$0] < groupNames[$1] }
@@ -101,56 +104,67 @@ public enum AggregateFiles {
 }
 
 extension CSVWriter {
-  /// The measure columns of one cell, in `AggregateFiles.measureColumns` order.
-  mutating func measures(_ m: GroupMeasures, suppression: AggregateFiles.Suppression?) {
+  /// The measure columns of one cell, in `AggregateFiles.measureColumns` order. Without `outcomes`
+  /// (all instruments together) the 21 outcome columns, `classified` to `effect_size_n`, are empty:
+  /// they need one instrument's scale.
+  mutating func measures(_ m: GroupMeasures, outcomes: Bool, suppression: AggregateFiles.Suppression?) {
     let limit = suppression?.threshold ?? 0
-    let hidden = "<\(limit)"
-    func count(_ value: Int) {
-      if value < limit { text(hidden) } else { integer(value) }
+    count(m.clientsSeen, limit)
+    count(m.episodesActive, limit)
+    count(m.episodesStarted, limit)
+    count(m.episodesEnded, limit)
+    count(m.episodesFinished, limit)
+    rate(m.paired, limit, m.episodesFinished, m.episodesEnded)
+    value(m.meanSessions, decimals: 2, basis: m.episodesEnded, limit)
+    if outcomes {
+      count(m.classified, limit)
+      count(m.reliablyImproved, limit)
+      rate(m.reliableImprovement, limit, m.reliablyImproved, m.classified)
+      count(m.reliablyUnchanged, limit)
+      count(m.reliablyDeteriorated, limit)
+      rate(m.reliableDeterioration, limit, m.reliablyDeteriorated, m.classified)
+      count(m.clinicalAtIntake, limit)
+      count(m.recovered, limit)
+      rate(m.recovery, limit, m.recovered, m.clinicalAtIntake)
+      count(m.improved, limit)
+      count(m.unchanged, limit)
+      count(m.deteriorated, limit)
+      count(m.harmed, limit)
+      value(m.effectSize, decimals: 2, basis: m.effectCount, limit)
+      count(m.effectCount, limit)
+    } else {
+      for _ in 0..<21 { text("") }
     }
-    /// A rate and its interval; hidden when its numerator or denominator is.
-    func rate(_ interval: WilsonInterval?, _ parts: Int...) {
-      guard let interval else {
-        for _ in 0..<3 { text("") }
-        return
-      }
-      if parts.contains(where: { $0 < limit }) {
-        for _ in 0..<3 { text(hidden) }
-        return
-      }
-      number(interval.rate, decimals: 4)
-      number(interval.lower, decimals: 4)
-      number(interval.upper, decimals: 4)
+    count(m.stalled, limit)
+    count(m.offTrack, limit)
+    count(m.deteriorating, limit)
+    count(m.lowAlliance, limit)
+    count(m.unrepairedRuptures, limit)
+  }
+
+  /// A count, or `<limit` below it.
+  private mutating func count(_ value: Int, _ limit: Int) {
+    if value < limit { text("<\(limit)") } else { integer(value) }
+  }
+
+  /// A rate and its Wilson interval (4 decimals); `<limit` in all three cells when its numerator or
+  /// denominator is below the limit; empty without a denominator.
+  private mutating func rate(_ interval: WilsonInterval?, _ limit: Int, _ successes: Int, _ trials: Int) {
+    guard let interval else {
+      for _ in 0..<3 { text("") }
+      return
     }
-    func value(_ x: Double?, decimals: Int, basis: Int) {
-      if x != nil && basis < limit { text(hidden) } else { number(x, decimals: decimals) }
+    guard successes >= limit && trials >= limit else {
+      for _ in 0..<3 { text("<\(limit)") }
+      return
     }
-    count(m.clientsSeen)
-    count(m.episodesActive)
-    count(m.episodesStarted)
-    count(m.episodesEnded)
-    count(m.episodesFinished)
-    rate(m.paired, m.episodesFinished, m.episodesEnded)
-    value(m.meanSessions, decimals: 2, basis: m.episodesEnded)
-    count(m.classified)
-    count(m.reliablyImproved)
-    rate(m.reliableImprovement, m.reliablyImproved, m.classified)
-    count(m.reliablyUnchanged)
-    count(m.reliablyDeteriorated)
-    rate(m.reliableDeterioration, m.reliablyDeteriorated, m.classified)
-    count(m.clinicalAtIntake)
-    count(m.recovered)
-    rate(m.recovery, m.recovered, m.clinicalAtIntake)
-    count(m.improved)
-    count(m.unchanged)
-    count(m.deteriorated)
-    count(m.harmed)
-    value(m.effectSize, decimals: 2, basis: m.effectCount)
-    count(m.effectCount)
-    count(m.stalled)
-    count(m.offTrack)
-    count(m.deteriorating)
-    count(m.lowAlliance)
-    count(m.unrepairedRuptures)
+    number(interval.rate, decimals: 4)
+    number(interval.lower, decimals: 4)
+    number(interval.upper, decimals: 4)
+  }
+
+  /// A mean or effect size, `<limit` when it rests on fewer than `limit` episodes.
+  private mutating func value(_ x: Double?, decimals: Int, basis: Int, _ limit: Int) {
+    if x != nil && basis < limit { text("<\(limit)") } else { number(x, decimals: decimals) }
   }
 }

@@ -1,0 +1,111 @@
+import ArgumentParser
+import RomtrackCore
+import RomtrackReport
+
+/// The options that choose the month reported, shared by `report` and `export`.
+struct PeriodOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The month to report, YYYY-MM: scores up to its last day count.", valueName: "month"))
+  var period: String?
+
+  @Option(help: ArgumentHelp("Only scores dated on or before this day count (YYYY-MM-DD); the period is its month.", valueName: "date"))
+  var asOf: String?
+
+  @Option(help: ArgumentHelp("An expected-treatment-response model saved by `romtrack model --save`, used instead of fitting one on the input (repeatable, one per instrument).", valueName: "file"))
+  var etrModel: [String] = []
+
+  func validate() throws {
+    if period != nil && asOf != nil { throw ValidationError("give --period or --as-of, not both") }
+    if let period, YearMonth(period) == nil { throw ValidationError("--period \(period): use YYYY-MM, e.g. 2026-10") }
+    if let asOf, CivilDate(iso: asOf) == nil { throw ValidationError("--as-of \(asOf): use YYYY-MM-DD") }
+  }
+
+  var asOfDate: CivilDate? { asOf.flatMap { CivilDate(iso: $0) } ?? period.flatMap { YearMonth($0)?.lastDay } }
+}
+
+/// Stages 1 to 5 for one report month: read, build series, analyse, fit the expected response, and
+/// aggregate; with the time each stage took.
+struct PeriodRun {
+  let configuration: Configuration
+  let parameters: AnalysisParameters
+  let files: [String]
+  let loaded: LoadedInput
+  let asOf: CivilDate
+  let month: YearMonth
+  let analysis: Analysis
+  let models: [ExpectedResponseUse]
+  let aggregates: AggregateTable
+  let hashes: InputHashes
+  private(set) var timings: [StageTiming]
+  private var phase = ContinuousClock.now
+
+  init(input: InputOptions, methods: AnalysisOptions, period: PeriodOptions) throws {
+    configuration = try input.loadConfiguration()
+    parameters = try methods.parameters(configuration)
+    files = try PeriodRun.inputFiles(input)
+    Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
+    let today = CivilDate.today
+    loaded = try InputLoader.load(
+      files: files, registry: configuration.registry, ingest: try input.ingestOptions(configuration),
+      series: input.seriesOptions(configuration, asOf: period.asOfDate),
+      asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay })
+    guard let asOf = loaded.table.asOf else {
+      throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
+    }
+    self.asOf = asOf
+    month = YearMonth(year: asOf.components.year, month: asOf.components.month)
+    hashes = InputHashes(paths: files)
+    var timings = loaded.timings
+    var phase = ContinuousClock.now
+    func lap(_ name: String) {
+      let now = ContinuousClock.now
+      timings.append(StageTiming(stage: name, seconds: phase.duration(to: now).seconds))
+      phase = now
+    }
+    Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
+    var analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
+    lap("analyse")
+    let saved: [String: (fit: GrowthModelFit, source: String)]
+    do { saved = try ExpectedResponseStage.load(paths: period.etrModel) } catch {
+      throw RunFailure.input("--etr-model: \(error)")
+    }
+    models = ExpectedResponseStage(registry: configuration.registry, parameters: parameters, saved: saved)
+      .apply(to: &analysis, table: loaded.table)
+    self.analysis = analysis
+    lap("expected response")
+    aggregates = Aggregator(registry: configuration.registry)
+      .aggregate(table: loaded.table, names: loaded.names, analysis: analysis, month: month)
+    lap("aggregate")
+    self.timings = timings
+    self.phase = phase
+  }
+
+  /// Records the time since the previous stage ended under `name`.
+  mutating func lap(_ name: String) {
+    let now = ContinuousClock.now
+    timings.append(StageTiming(stage: name, seconds: phase.duration(to: now).seconds))
+    phase = now
+  }
+
+  /// The manifest of this run, with every stage's time so far and the inputs' SHA-256.
+  func manifest(notes: [String] = []) -> Manifest {
+    var withTimings = loaded
+    withTimings.timings = timings
+    return Manifest(
+      version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOf,
+      parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes)
+  }
+
+  static let sampleFolder = "data/sample"
+
+  /// The files named on the command line, or the bundled sample.
+  static func inputFiles(_ input: InputOptions) throws -> [String] {
+    if !input.allFiles.isEmpty { return input.allFiles }
+    let sample = ["outcomes.csv", "alliance.csv"].map { sampleFolder + "/" + $0 }
+    guard sample.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else {
+      throw RunFailure.input("no --outcomes or --alliance files given, and no sample data in \(sampleFolder)/ here; run from the romtrack folder or name the files")
+    }
+    return sample
+  }
+}
+
+import Foundation
