@@ -124,7 +124,7 @@ enum Charts {
     }
     for s in segments where s.count > 0 && total > 0 {
       let width = 300 * Double(s.count) / Double(total)
-      w.raw("<rect x=\"\(c(x))\" y=\"0\" width=\"\(c(width))\" height=\"18\" fill=\"\(s.colour)\" stroke=\"#FFFFFF\" stroke-width=\"0.5\"/>")
+      w.raw("<rect x=\"\(c(x))\" y=\"0\" width=\"\(c(width))\" height=\"18\" fill=\"\(s.colour)\" stroke=\"#555555\" stroke-width=\"0.6\"/>")
       x += width
     }
     w.raw("</svg><p class=\"legend\">")

@@ -71,6 +71,7 @@ enum Style {
       h2{break-after:avoid}
       .card,.client,figure,.stack,svg{break-inside:avoid}
       .charts{grid-template-columns:repeat(2,1fr)}
+      .cards{grid-template-columns:repeat(4,1fr)}
       @page{size:A4;margin:14mm 12mm}
     }
     """

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// The example report committed under reports/2026-10/ is what `romtrack report` makes of the bundled
+/// sample today, byte for byte (manifest.json aside: it alone holds the run's time and timings, and it
+/// is not committed). A change to any method or page shows up here, and the example is regenerated
+/// with `make report`.
+struct ExampleReportTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let example = root.appendingPathComponent("reports/2026-10")
+
+  static func files(in folder: URL) -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: folder.path)
+    var names: [String] = []
+    while let name = enumerator?.nextObject() as? String {
+      var isDirectory: ObjCBool = false
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory)
+      if !isDirectory.boolValue && name != "manifest.json" { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  @Test func aFreshRunReproducesTheCommittedExample() throws {
+    let out = RomtrackProcess.temporaryFolder().appendingPathComponent("2026-10")
+    let run = try RomtrackProcess.run(["report", "--quiet", "--out", out.path], in: Self.root)
+    #expect(run.status == 0, "\(run.stderr)")
+    let expected = Self.files(in: Self.example)
+    #expect(expected.contains("index.html"))
+    #expect(expected.contains("summary.csv"))
+    #expect(expected.contains { $0.hasPrefix("clinicians/") })
+    #expect(Self.files(in: out) == expected)
+    for name in expected {
+      let a = try Data(contentsOf: Self.example.appendingPathComponent(name))
+      let b = try Data(contentsOf: out.appendingPathComponent(name))
+      #expect(a == b, "\(name) differs from the committed example: regenerate it with `make report` and review the change")
+    }
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path))
+  }
+
+  @Test func pagesRequestNothingFromElsewhere() throws {
+    for name in Self.files(in: Self.example) where name.hasSuffix(".html") {
+      let page = try String(contentsOf: Self.example.appendingPathComponent(name), encoding: .utf8)
+      for pattern in ["<script", "http://", "https://", "src=", "@import", "url("] {
+        #expect(!page.contains(pattern), "\(name) contains \(pattern)")
+      }
+    }
+  }
+}
