@@ -19,7 +19,10 @@ public struct AggregateTable: Sendable {
   public let instruments: [Int]
   /// Number of groups per level: 1 for the practice, then one per clinician and site name.
   public let groupCounts: [Level: Int]
-  var cells: [Level: [GroupMeasures]]
+  /// Every cell of every level: the practice's, then the clinicians', then the sites'.
+  var cells: [GroupMeasures]
+  /// Where each level's cells begin in `cells`, in `Level.allCases` order.
+  let levelBase: [Int]
 
   public static let windowCount = 13
   public static let trailingYear = 12
@@ -31,16 +34,24 @@ public struct AggregateTable: Sendable {
     windows = months.map(AggregateWindow.month) + [AggregateWindow.trailingYear(endingWith: month)]
     self.instruments = instruments
     self.groupCounts = groupCounts
-    let slots = instruments.count + 1
-    cells = groupCounts.mapValues { [GroupMeasures](repeating: GroupMeasures(), count: $0 * AggregateTable.windowCount * slots) }
+    let perGroup = AggregateTable.windowCount * (instruments.count + 1)
+    var bases: [Int] = []
+    var total = 0
+    for level in Level.allCases {
+      bases.append(total)
+      total += groupCounts[level, default: 1] * perGroup
+    }
+    levelBase = bases
+    cells = [GroupMeasures](repeating: GroupMeasures(), count: total)
   }
 
-  func offset(group: Int, window: Int, slot: Int) -> Int {
-    (group * AggregateTable.windowCount + window) * slotCount + slot
+  /// The index in `cells` of one group's window and slot.
+  func offset(level: Int, group: Int, window: Int, slot: Int) -> Int {
+    levelBase[level] + (group * AggregateTable.windowCount + window) * slotCount + slot
   }
 
   public func measures(level: Level, group: Int, window: Int, slot: Int) -> GroupMeasures {
-    cells[level]![offset(group: group, window: window, slot: slot)]
+    cells[offset(level: Level.allCases.firstIndex(of: level)!, group: group, window: window, slot: slot)]
   }
 
   /// The outcome instrument with the most finished series over the trailing year in the practice

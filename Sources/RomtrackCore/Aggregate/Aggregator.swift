@@ -4,7 +4,8 @@
 ///
 /// Per episode: the months of the window in which it has scores (a 12-bit mask per instrument), its
 /// start and end day, and its flags; each is added to the practice, its clinician and its site.
-/// Clients seen are counted once per group even with several episodes there.
+/// Clients seen are counted once per group even with several episodes there. The cost is one pass
+/// over the scores plus, per episode, the windows it overlaps times three levels.
 public struct Aggregator: Sendable {
   public let registry: InstrumentRegistry
 
@@ -20,86 +21,103 @@ public struct Aggregator: Sendable {
     var result = AggregateTable(
       month: month, instruments: instruments,
       groupCounts: [.practice: 1, .clinician: max(names.clinicians.count, 1), .site: max(names.sites.count, 1)])
-    let slots = result.slotCount
-    let windows = result.windows
-    let monthStarts = result.months.map { $0.firstDay.days } + [month.lastDay.days + 1]
-    let directions = registry.instruments.map { Double($0.direction.rawValue) }
+    let pass = Pass(
+      table: table, analysis: analysis, slotOf: slotOf, slots: result.slotCount,
+      directions: registry.instruments.map { Double($0.direction.rawValue) },
+      from: result.windows.map(\.from.days), to: result.windows.map(\.to.days),
+      monthStarts: result.months.map { $0.firstDay.days } + [month.lastDay.days + 1],
+      levelBase: result.levelBase)
+    result.cells.withUnsafeMutableBufferPointer { pass.run(into: $0) }
+    return result
+  }
+}
 
-    /// The bit of the month a day falls in, 0 outside the 12 months.
-    func monthBit(_ day: Int32) -> UInt16 {
-      guard day != ScoreRows.noDate, day >= monthStarts[0], day < monthStarts[12] else { return 0 }
-      var m = 0
-      while day >= monthStarts[m + 1] { m += 1 }
-      return 1 << UInt16(m)
-    }
+/// The one pass of `Aggregator`, with everything it reads precomputed.
+private struct Pass {
+  let table: SeriesTable
+  let analysis: Analysis
+  let slotOf: [Int]
+  let slots: Int
+  let directions: [Double]
+  /// Each window's first and last day (12 months, then the trailing year).
+  let from: [Int32]
+  let to: [Int32]
+  /// First day of each of the 12 months, then the day after the last.
+  let monthStarts: [Int32]
+  let levelBase: [Int]
 
-    // Per episode of the current client: its groups and its month masks per slot.
-    var masks: [UInt16] = []
-    var clientEpisodes: [Int] = []
-    var cells = result.cells
+  var windowStride: Int { slots }
+  var groupStride: Int { AggregateTable.windowCount * slots }
 
-    var episodeIndex = 0
+  /// The bit of the month a day falls in, 0 outside the 12 months.
+  func monthBit(_ day: Int32) -> UInt16 {
+    guard day != ScoreRows.noDate, day >= monthStarts[0], day < monthStarts[12] else { return 0 }
+    var m = 0
+    while day >= monthStarts[m + 1] { m += 1 }
+    return 1 << UInt16(m)
+  }
+
+  /// The first cell of an episode's group at each level.
+  func groupBases(_ episode: Episode) -> (Int, Int, Int) {
+    (levelBase[0], levelBase[1] + Int(episode.clinician) * groupStride, levelBase[2] + Int(episode.site) * groupStride)
+  }
+
+  func run(into cells: UnsafeMutableBufferPointer<GroupMeasures>) {
     let episodes = table.episodes
-    while episodeIndex < episodes.count {
-      var clientEnd = episodeIndex + 1
-      while clientEnd < episodes.count && episodes[clientEnd].client == episodes[episodeIndex].client { clientEnd += 1 }
+    // Per episode of the current client: the month mask per slot (slot 0: any instrument).
+    var masks: [UInt16] = []
+    var order: [Int] = []
+    var merged = [UInt16](repeating: 0, count: slots)
+    var first = 0
+    while first < episodes.count {
+      var end = first + 1
+      while end < episodes.count && episodes[end].client == episodes[first].client { end += 1 }
       masks.removeAll(keepingCapacity: true)
-      masks.append(contentsOf: repeatElement(0, count: (clientEnd - episodeIndex) * slots))
-      for (k, e) in (episodeIndex..<clientEnd).enumerated() {
-        let episode = episodes[e]
-        var episodeMask: UInt16 = 0
-        for s in episode.series {
+      masks.append(contentsOf: repeatElement(0, count: (end - first) * slots))
+      for e in first..<end {
+        let k = e - first
+        for s in episodes[e].series {
           var seriesMask: UInt16 = 0
           for i in table.series[s].scores { seriesMask |= monthBit(table.date[i]) }
-          episodeMask |= seriesMask
+          masks[k * slots] |= seriesMask
           let slot = slotOf[Int(table.series[s].instrument)]
           if slot > 0 { masks[k * slots + slot] |= seriesMask }
         }
-        masks[k * slots] = episodeMask
-        addEpisode(
-          episode, table: table, analysis: analysis, windows: windows, slotOf: slotOf, directions: directions,
-          slots: slots, into: &cells)
+        add(episodes[e], into: cells)
       }
       // Clients seen: once per group of each level, with the months of all the client's episodes there.
-      for level in AggregateTable.Level.allCases {
-        func group(_ e: Int) -> Int {
-          switch level {
-          case .practice: 0
-          case .clinician: Int(episodes[e].clinician)
-          case .site: Int(episodes[e].site)
-          }
+      for level in 0..<3 {
+        func base(_ k: Int) -> Int {
+          let b = groupBases(episodes[first + k])
+          return level == 0 ? b.0 : level == 1 ? b.1 : b.2
         }
-        clientEpisodes.removeAll(keepingCapacity: true)
-        clientEpisodes.append(contentsOf: 0..<(clientEnd - episodeIndex))
-        if clientEpisodes.count > 1 { clientEpisodes.sort { group(episodeIndex + $0) < group(episodeIndex + $1) } }
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: 0..<(end - first))
+        if order.count > 1 { order.sort { base($0) < base($1) } }
         var run = 0
-        while run < clientEpisodes.count {
-          let g = group(episodeIndex + clientEpisodes[run])
+        while run < order.count {
+          let groupBase = base(order[run])
+          for slot in 0..<slots { merged[slot] = 0 }
           var next = run
-          var merged = [UInt16](repeating: 0, count: slots)
-          while next < clientEpisodes.count && group(episodeIndex + clientEpisodes[next]) == g {
-            for slot in 0..<slots { merged[slot] |= masks[clientEpisodes[next] * slots + slot] }
+          while next < order.count && base(order[next]) == groupBase {
+            for slot in 0..<slots { merged[slot] |= masks[order[next] * slots + slot] }
             next += 1
           }
           for slot in 0..<slots where merged[slot] != 0 {
-            let base = g * AggregateTable.windowCount * slots + slot
-            for w in 0..<12 where merged[slot] & (1 << UInt16(w)) != 0 { cells[level]![base + w * slots].clientsSeen += 1 }
-            cells[level]![base + AggregateTable.trailingYear * slots].clientsSeen += 1
+            for w in 0..<12 where merged[slot] & (1 << UInt16(w)) != 0 {
+              cells[groupBase + w * windowStride + slot].clientsSeen += 1
+            }
+            cells[groupBase + AggregateTable.trailingYear * windowStride + slot].clientsSeen += 1
           }
           run = next
         }
       }
-      episodeIndex = clientEnd
+      first = end
     }
-    result.cells = cells
-    return result
   }
 
   /// Adds one episode's counts, outcomes and flags to its practice, clinician and site cells.
-  private func addEpisode(
-    _ episode: Episode, table: SeriesTable, analysis: Analysis, windows: [AggregateWindow], slotOf: [Int],
-    directions: [Double], slots: Int, into cells: inout [AggregateTable.Level: [GroupMeasures]]
-  ) {
+  func add(_ episode: Episode, into cells: UnsafeMutableBufferPointer<GroupMeasures>) {
     guard episode.firstDate != ScoreRows.noDate else { return }
     let start = episode.firstDate
     let ended = episode.status == .ended
@@ -109,68 +127,60 @@ public struct Aggregator: Sendable {
     let results = analysis.series
     var longest = 0
     var finishedAny = false
-    var flags = (stalled: false, offTrack: false, deteriorating: false, lowAlliance: false, unrepaired: false)
+    var stalled = false, offTrack = false, deteriorating = false, lowAlliance = false, unrepaired = false
     for s in episode.series {
       let r = results[s]
       longest = max(longest, r.scoreCount)
-      guard slotOf[Int(table.series[s].instrument)] > 0 else {
-        flags.lowAlliance = flags.lowAlliance || r.lowAlliance == true
-        flags.unrepaired = flags.unrepaired || r.ruptures > r.rupturesRepaired
-        continue
-      }
+      lowAlliance = lowAlliance || r.lowAlliance == true
+      unrepaired = unrepaired || r.ruptures > r.rupturesRepaired
+      guard slotOf[Int(table.series[s].instrument)] > 0 else { continue }
       finishedAny = finishedAny || r.scoreCount >= 2
-      flags.stalled = flags.stalled || r.stall?.stalled == true
-      flags.offTrack = flags.offTrack || r.signal == .yellow || r.signal == .red
-      flags.deteriorating = flags.deteriorating || r.reasons.contains(.deteriorating)
-      flags.lowAlliance = flags.lowAlliance || r.lowAlliance == true
-      flags.unrepaired = flags.unrepaired || r.ruptures > r.rupturesRepaired
+      stalled = stalled || r.stall?.stalled == true
+      offTrack = offTrack || r.signal == .yellow || r.signal == .red
+      deteriorating = deteriorating || r.reasons.contains(.deteriorating)
     }
-    let groups: [(AggregateTable.Level, Int)] = [(.practice, 0), (.clinician, Int(episode.clinician)), (.site, Int(episode.site))]
-    for (w, window) in windows.enumerated() {
-      guard window.overlaps(start: start, end: endDay) else { continue }
-      let startedHere = window.contains(start)
-      let endedHere = ended && window.contains(endDay)
-      for (level, group) in groups {
-        let base = (group * AggregateTable.windowCount + w) * slots
-        cells[level]!.withUnsafeMutableBufferPointer { row in
-          func count(_ m: inout GroupMeasures, finished: Bool, sessions: Int) {
-            m.episodesActive += 1
-            if startedHere { m.episodesStarted += 1 }
-            if endedHere {
-              m.episodesEnded += 1
-              m.sessionsOfEnded += sessions
-              if finished { m.episodesFinished += 1 }
-            }
-          }
-          count(&row[base], finished: finishedAny, sessions: longest)
-          if flags.stalled { row[base].stalled += 1 }
-          if flags.offTrack { row[base].offTrack += 1 }
-          if flags.deteriorating { row[base].deteriorating += 1 }
-          if flags.lowAlliance { row[base].lowAlliance += 1 }
-          if flags.unrepaired { row[base].unrepairedRuptures += 1 }
-          for s in episode.series {
-            let instrument = Int(table.series[s].instrument)
-            let slot = slotOf[instrument]
-            guard slot > 0 else { continue }
-            let r = results[s]
-            let finished = r.scoreCount >= 2
-            count(&row[base + slot], finished: finished, sessions: r.scoreCount)
-            if r.stall?.stalled == true { row[base + slot].stalled += 1 }
-            if r.signal == .yellow || r.signal == .red { row[base + slot].offTrack += 1 }
-            if r.reasons.contains(.deteriorating) { row[base + slot].deteriorating += 1 }
-            if r.lowAlliance == true { row[base + slot].lowAlliance += 1 }
-            if r.ruptures > r.rupturesRepaired { row[base + slot].unrepairedRuptures += 1 }
-            guard endedHere, finished, let clinical = r.clinical else { continue }
-            addOutcome(clinical, intake: r.intake, latest: r.latest, direction: directions[instrument], to: &row[base + slot])
-          }
+    let bases = groupBases(episode)
+    for w in 0..<AggregateTable.windowCount where start <= to[w] && endDay >= from[w] {
+      let startedHere = start >= from[w] && start <= to[w]
+      let endedHere = ended && endDay >= from[w] && endDay <= to[w]
+      for groupBase in [bases.0, bases.1, bases.2] {
+        let cell = groupBase + w * windowStride
+        count(&cells[cell], started: startedHere, ended: endedHere, finished: finishedAny, sessions: longest)
+        if stalled { cells[cell].stalled += 1 }
+        if offTrack { cells[cell].offTrack += 1 }
+        if deteriorating { cells[cell].deteriorating += 1 }
+        if lowAlliance { cells[cell].lowAlliance += 1 }
+        if unrepaired { cells[cell].unrepairedRuptures += 1 }
+        for s in episode.series {
+          let instrument = Int(table.series[s].instrument)
+          let slot = slotOf[instrument]
+          guard slot > 0 else { continue }
+          let r = results[s]
+          let finished = r.scoreCount >= 2
+          count(&cells[cell + slot], started: startedHere, ended: endedHere, finished: finished, sessions: r.scoreCount)
+          if r.stall?.stalled == true { cells[cell + slot].stalled += 1 }
+          if r.signal == .yellow || r.signal == .red { cells[cell + slot].offTrack += 1 }
+          if r.reasons.contains(.deteriorating) { cells[cell + slot].deteriorating += 1 }
+          if r.lowAlliance == true { cells[cell + slot].lowAlliance += 1 }
+          if r.ruptures > r.rupturesRepaired { cells[cell + slot].unrepairedRuptures += 1 }
+          guard endedHere, finished, let clinical = r.clinical else { continue }
+          addOutcome(clinical, intake: r.intake, latest: r.latest, direction: directions[instrument], to: &cells[cell + slot])
         }
       }
     }
   }
 
-  private func addOutcome(
-    _ clinical: ClinicalSignificanceResult, intake: Double, latest: Double, direction: Double, to m: inout GroupMeasures
-  ) {
+  func count(_ m: inout GroupMeasures, started: Bool, ended: Bool, finished: Bool, sessions: Int) {
+    m.episodesActive += 1
+    if started { m.episodesStarted += 1 }
+    if ended {
+      m.episodesEnded += 1
+      m.sessionsOfEnded += sessions
+      if finished { m.episodesFinished += 1 }
+    }
+  }
+
+  func addOutcome(_ clinical: ClinicalSignificanceResult, intake: Double, latest: Double, direction: Double, to m: inout GroupMeasures) {
     m.addEffect(intake: intake, latest: latest, direction: direction)
     if let change = clinical.reliableChange.category {
       m.classified += 1

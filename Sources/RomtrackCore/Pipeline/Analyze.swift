@@ -80,6 +80,7 @@ public struct SeriesEvent: Sendable, Equatable {
 /// The analysis of every series, in `SeriesTable` order, with the rules used.
 public struct Analysis: Sendable {
   public var series: [SeriesResult]
+  /// Sudden gains, losses and ruptures, in series order and, within a series, in session order.
   public var events: [SeriesEvent]
   /// Per registry instrument: the reliable-change and clinical-significance rule used.
   public var rules: [Int: ClinicalSignificanceRule]

@@ -93,7 +93,7 @@ public enum ClinicianPage {
         band.append((Int32(t), mid - half, mid, mid + half))
       }
     }
-    let marks: [Charts.Mark] = (c.eventsBySeries[s] ?? []).map { event in
+    let marks: [Charts.Mark] = c.events(ofSeries: s).map { event in
       switch event.kind {
       case .suddenGain: .init(session: event.session, letter: "G", title: "sudden gain of \(Show.score(event.magnitude)) points at session \(event.session)")
       case .suddenLoss: .init(session: event.session, letter: "L", title: "sudden loss of \(Show.score(event.magnitude)) points at session \(event.session)")

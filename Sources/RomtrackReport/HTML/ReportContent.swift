@@ -19,8 +19,9 @@ public struct ReportContent: Sendable {
   let caseloads: [[Int]]
   /// Per episode: its urgency (the highest of its series that need review; 0 when none).
   let episodeUrgency: [Int]
-  /// Events by series.
-  let eventsBySeries: [Int: [SeriesEvent]]
+  /// `events[eventStart[s]..<eventStart[s + 1]]` are series `s`'s events (the analysis lists them in
+  /// series order).
+  let eventStart: [Int]
 
   public init(
     table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis,
@@ -62,8 +63,14 @@ public struct ReportContent: Sendable {
       }
     }
     self.caseloads = caseloads
-    eventsBySeries = Dictionary(grouping: analysis.events, by: \.series)
+    var start = [Int](repeating: 0, count: table.series.count + 1)
+    for event in analysis.events { start[event.series + 1] += 1 }
+    for s in 0..<table.series.count { start[s + 1] += start[s] }
+    eventStart = start
   }
+
+  /// The sudden gains, losses and ruptures of series `s`.
+  func events(ofSeries s: Int) -> ArraySlice<SeriesEvent> { analysis.events[eventStart[s]..<eventStart[s + 1]] }
 
   /// The month reported.
   var month: YearMonth { aggregates.month }
