@@ -46,3 +46,40 @@ struct ExampleReportTests {
     }
   }
 }
+
+/// `--period` and `--as-of`: only scores dated up to the as-of date count, so last month's report
+/// made today equals the report made last month from the data as it then was.
+struct AsOfTests {
+  @Test func lastMonthsReportIgnoresLaterScores() throws {
+    let folder = RomtrackProcess.temporaryFolder()
+    let sample = ExampleReportTests.root.appendingPathComponent("data/sample")
+    // The data as it stood at the end of September: rows dated after 2026-09-30 left out.
+    for name in ["outcomes.csv", "alliance.csv"] {
+      let lines = RomtrackProcess.read(sample.appendingPathComponent(name)).split(separator: "\n", omittingEmptySubsequences: false)
+      let header = lines[0].split(separator: ",").map(String.init)
+      let date = header.firstIndex(of: "date")!
+      let kept = lines.enumerated().filter { i, line in
+        i == 0 || line.isEmpty || String(line.split(separator: ",", omittingEmptySubsequences: false)[date]) <= "2026-09-30"
+      }.map { String($0.1) }
+      RomtrackProcess.write(kept.joined(separator: "\n"), to: folder.appendingPathComponent(name))
+    }
+    func report(_ input: URL, _ out: String) throws -> URL {
+      let target = folder.appendingPathComponent(out)
+      let run = try RomtrackProcess.run([
+        "report", "--quiet", "--period", "2026-09", "--outcomes", input.appendingPathComponent("outcomes.csv").path,
+        "--alliance", input.appendingPathComponent("alliance.csv").path, "--out", target.path,
+      ])
+      #expect(run.status == 0, "\(run.stderr)")
+      return target
+    }
+    let now = try report(sample, "today")
+    let then = try report(folder, "then")
+    let files = ExampleReportTests.files(in: then).filter { $0 != "index.html" }  // index.html names the input files and their row counts
+    #expect(files.contains("summary.csv") && files.contains { $0.hasPrefix("clinicians/") })
+    #expect(ExampleReportTests.files(in: now) == ExampleReportTests.files(in: then))
+    for name in files {
+      let same = try Data(contentsOf: now.appendingPathComponent(name)) == Data(contentsOf: then.appendingPathComponent(name))
+      #expect(same, "\(name) differs")
+    }
+  }
+}

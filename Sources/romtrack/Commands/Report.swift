@@ -32,21 +32,27 @@ struct Report: ParsableCommand {
     Console.progress("writing the report", quiet: input.quiet)
     let folder = try OutputFolder(path: out ?? "reports/\(run.month)")
     do {
-      try folder.write("clients.csv", ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
-      try folder.write("worklist.csv", WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis))
-      try folder.write("events.csv", EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis))
-      try folder.write("summary.csv", AggregateFiles.summary(run.aggregates, names: names, registry: registry))
-      try folder.write("trends.csv", AggregateFiles.trends(run.aggregates, names: names, registry: registry))
-      try folder.write("rejects.csv", RejectsFile.csv(loaded.rejects))
-      try folder.write("model.json", try ModelFile.json(run.models))
-      run.lap("write csv")
+      let (aggregates, models) = (run.aggregates, run.models)
       let content = ReportContent(
-        table: table, names: names, registry: registry, analysis: analysis, aggregates: run.aggregates,
-        models: run.models, parameters: run.parameters, reconciliation: loaded.reconciliation, inputs: loaded.files,
+        table: table, names: names, registry: registry, analysis: analysis, aggregates: aggregates,
+        models: models, parameters: run.parameters, reconciliation: loaded.reconciliation, inputs: loaded.files,
         version: RomtrackVersion.current, asOf: run.asOf)
-      try folder.write("index.html", PracticePage.html(content))
+      let rejects = loaded.rejects
+      // The largest files first, so the two cores finish together.
+      try ParallelWrites.run(
+        [
+          .init("clients.csv") { ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
+          .init("trends.csv") { AggregateFiles.trends(aggregates, names: names, registry: registry) },
+          .init("events.csv") { EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
+          .init("summary.csv") { AggregateFiles.summary(aggregates, names: names, registry: registry) },
+          .init("worklist.csv") { WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
+          .init("rejects.csv") { RejectsFile.csv(rejects) },
+          .init("model.json") { try ModelFile.json(models) },
+          .init("index.html") { PracticePage.html(content) },
+        ], into: folder)
+      run.lap("write files")
       try ClinicianPages.write(content, into: folder)
-      run.lap("write html")
+      run.lap("write clinician pages")
       try folder.write("manifest.json", try run.manifest().json())
       try folder.commit()
     } catch {
