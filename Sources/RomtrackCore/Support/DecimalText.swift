@@ -48,7 +48,8 @@ public enum DecimalText {
         buffer[i] = UInt8(truncatingIfNeeded: v % 10) + 48
         v /= 10
       } while v > 0 || buffer.count - i < width
-      bytes.append(contentsOf: buffer[i...])
+      // A contiguous buffer, so the append is one copy rather than a byte-by-byte slice iteration.
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
     }
   }
 }

@@ -138,6 +138,13 @@ enum Charts {
     w.raw("</p></div>")
   }
 
+  /// The dots of sparkline lines, defined once per page: `dot-outcome` and `dot-alliance`.
+  static let dotMarkers =
+    "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs>"
+    + "<marker id=\"dot-outcome\" viewBox=\"0 0 4 4\" refX=\"2\" refY=\"2\" markerWidth=\"3.6\" markerHeight=\"3.6\" markerUnits=\"userSpaceOnUse\"><circle cx=\"2\" cy=\"2\" r=\"2\" fill=\"\(Palette.blue)\"/></marker>"
+    + "<marker id=\"dot-alliance\" viewBox=\"0 0 4 4\" refX=\"2\" refY=\"2\" markerWidth=\"3.6\" markerHeight=\"3.6\" markerUnits=\"userSpaceOnUse\"><circle cx=\"2\" cy=\"2\" r=\"2\" fill=\"\(Palette.purple)\"/></marker>"
+    + "</defs></svg>"
+
   /// A marked session on a sparkline: sudden gain (`G`), sudden loss (`L`) or rupture (`R`).
   struct Mark {
     var session: Int32
@@ -152,7 +159,7 @@ enum Charts {
   static func sparkline(
     _ w: inout HTMLWriter, title: String, sessions: [Int32], scores: [Double], range: ClosedRange<Double>,
     expected: [(session: Int32, low: Double, mid: Double, high: Double)], reference: Double?, marks: [Mark],
-    colour: String
+    colour: String, marker: String
   ) {
     let (width, height) = (240.0, 64.0)
     let (left, right, top, bottom) = (4.0, 30.0, 6.0, 6.0)
@@ -164,9 +171,7 @@ enum Charts {
       let f = (min(max(v, range.lowerBound), range.upperBound) - range.lowerBound) / max(range.upperBound - range.lowerBound, 1e-9)
       return top + (height - top - bottom) * (1 - f)
     }
-    w.raw("<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"")
-    w.text(title)
-    w.raw("\"><title>")
+    w.raw("<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\"><title>")
     w.text(title)
     w.raw("</title><rect x=\"0\" y=\"0\" width=\"\(Int(width - right + 2))\" height=\"\(Int(height))\" class=\"frame\"/>")
     if expected.count > 1 {
@@ -178,13 +183,15 @@ enum Charts {
     if let reference {
       w.raw("<line x1=\"\(c(left))\" x2=\"\(c(width - right))\" y1=\"\(c(y(reference)))\" y2=\"\(c(y(reference)))\" class=\"cutoff\"/>")
     }
+    // The scores: one line with a dot at every vertex (the page's `dot` markers); a lone score, one dot.
     var points: [String] = []
     for (s, v) in zip(sessions, scores) where v.isFinite { points.append("\(c(x(s))),\(c(y(v)))") }
     if points.count > 1 {
-      w.raw("<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\"/>")
-    }
-    for (s, v) in zip(sessions, scores) where v.isFinite {
-      w.raw("<circle cx=\"\(c(x(s)))\" cy=\"\(c(y(v)))\" r=\"1.8\" fill=\"\(colour)\"/>")
+      let dot = "url(#\(marker))"
+      w.raw("<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\" marker-start=\"\(dot)\" marker-mid=\"\(dot)\" marker-end=\"\(dot)\"/>")
+    } else if let only = points.first {
+      let xy = only.split(separator: ",")
+      w.raw("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"1.8\" fill=\"\(colour)\"/>")
     }
     for mark in marks {
       guard let k = sessions.firstIndex(of: mark.session), scores[k].isFinite else { continue }
@@ -194,7 +201,7 @@ enum Charts {
       w.raw("</title><circle cx=\"\(c(mx))\" cy=\"\(c(my))\" r=\"5\"/><text x=\"\(c(mx))\" y=\"\(c(my + 3))\" text-anchor=\"middle\">\(mark.letter)</text></g>")
     }
     if let v = scores.last(where: { $0.isFinite }) {
-      w.raw("<text x=\"\(c(width - right + 4))\" y=\"\(c(y(v) + 3))\" class=\"value\">\(Show.score(v))</text>")
+      w.raw("<text x=\"\(c(width - right + 7))\" y=\"\(c(y(v) + 3))\" class=\"value\">\(Show.score(v))</text>")
     }
     w.raw("</svg>")
   }

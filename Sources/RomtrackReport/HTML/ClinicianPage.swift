@@ -11,6 +11,7 @@ public enum ClinicianPage {
     var w = HTMLWriter(capacity: 32 * 1024 + c.caseloads[k].count * 2_048)
     let id = c.clinicianID(k).isEmpty ? "(no clinician)" : c.clinicianID(k)
     PageFrame.open(&w, title: "\(id): caseload and worklist, \(Show.month(c.month))")
+    w.raw(Charts.dotMarkers)
     w.raw("<nav class=\"top\"><a href=\"../index.html\">← Practice report</a></nav><header class=\"page\"><h1>")
     w.text("\(id): caseload and worklist")
     w.raw("</h1><p class=\"muted\">")
@@ -119,7 +120,8 @@ public enum ClinicianPage {
     w.raw("<figure>")
     Charts.sparkline(
       &w, title: caption, sessions: sessions, scores: scores, range: instrument.minimum...max(instrument.maximum, instrument.minimum + 1),
-      expected: band, reference: reference, marks: marks, colour: instrument.kind == .outcome ? Palette.blue : Palette.purple)
+      expected: band, reference: reference, marks: marks, colour: instrument.kind == .outcome ? Palette.blue : Palette.purple,
+      marker: instrument.kind == .outcome ? "dot-outcome" : "dot-alliance")
     w.raw("<figcaption>")
     w.text(caption + " (\(better))")
     if instrument.kind == .outcome {
