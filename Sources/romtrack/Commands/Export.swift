@@ -63,10 +63,12 @@ struct Export: ParsableCommand {
     let levels = Level.allCases.filter { by.contains($0) }.map(\.aggregateLevel)
     let rename: (String) -> String = { id in key.map { ResearchClientsFile.clinicianPseudonym(id, key: $0) } ?? id }
     let folder = try OutputFolder(path: out ?? "exports/\(run.month)")
-    var written = ["README.txt", "aggregates.csv", "trends.csv"]
+    var written = ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv"]
     do {
       try folder.write("aggregates.csv", AggregateFiles.summary(run.aggregates, names: loaded.names, registry: registry, levels: levels, suppression: suppression, clinicianName: rename))
       try folder.write("trends.csv", AggregateFiles.trends(run.aggregates, names: loaded.names, registry: registry, levels: levels, suppression: suppression, clinicianName: rename))
+      let association = AllianceOutcomeAssociation.estimate(table: loaded.table, registry: registry)
+      try folder.write("alliance_outcome.csv", AllianceOutcomeFile.csv(association, suppression: suppression))
       if clientLevel, let key {
         try folder.write("clients.csv", ResearchClientsFile.csv(table: loaded.table, names: loaded.names, registry: registry, analysis: run.analysis, key: key))
         written.append("clients.csv")
@@ -108,6 +110,11 @@ struct Export: ParsableCommand {
     interval, mean or effect size built on one (column suppressed_below). Zero counts are
     suppressed too. Counts that could be recovered by subtraction from other cells are not
     suppressed a second time: check before publishing tables that combine rows.
+    alliance_outcome.csv  the within/between association of METHODS.md section 8:
+    outcome_{t+1} ~ outcome_t + (alliance_t - episode mean alliance) + episode mean alliance,
+    OLS with client-clustered (CR1) standard errors; p and 95% interval against the normal
+    (statsmodels' default) and against Student's t with G - 1 df (columns _t). A pair with
+    fewer clients than the threshold is listed without estimates.
     Pseudonyms: clinician (and, in clients.csv, client and episode) ids are HMAC-SHA256 codes
     keyed with the practice's secret salt: stable across exports made with the same salt,
     meaningless without it. clients.csv has months, not dates.

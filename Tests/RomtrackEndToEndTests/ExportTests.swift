@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// `romtrack export` on the bundled sample: suppressed aggregates, pseudonyms stable per salt, and the
+/// alliance-outcome association (checked against statsmodels 0.15: OLS with cluster-robust
+/// covariance by client on the same rows gives 0.02214522 (SE 0.0279889) for the within term of
+/// PHQ-9 x WAI-SR, n = 1143, 171 clients).
+struct ExportTests {
+  static let root = ExampleReportTests.root
+
+  func export(_ arguments: [String], salt: String? = nil) throws -> (RomtrackProcess.Outcome, URL) {
+    let folder = RomtrackProcess.temporaryFolder()
+    var arguments = ["export", "--quiet", "--out", folder.appendingPathComponent("export").path] + arguments
+    if let salt {
+      let file = folder.appendingPathComponent("salt")
+      RomtrackProcess.write(salt, to: file)
+      arguments += ["--salt-file", file.path]
+    }
+    let run = try RomtrackProcess.run(arguments, in: Self.root)
+    return (run, folder.appendingPathComponent("export"))
+  }
+
+  static func rows(_ url: URL) -> [[String]] {
+    RomtrackProcess.read(url).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+  }
+
+  @Test func writesSuppressedAggregatesAndTheAssociation() throws {
+    let (run, out) = try export(["--by", "practice", "--by", "site"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let names = Set((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [])
+    #expect(names == ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "manifest.json"])
+    let aggregates = Self.rows(out.appendingPathComponent("aggregates.csv"))
+    let header = aggregates[0]
+    #expect(header.last == "suppressed_below")
+    let levels = Set(aggregates.dropFirst().map { $0[0] })
+    #expect(levels == ["practice", "site"])
+    // No count from 1 to 4 survives anywhere.
+    for row in aggregates.dropFirst() {
+      for (column, cell) in zip(header, row) where !column.contains("rate") && !column.contains("ci_") && column != "mean_sessions" && column != "effect_size_d" {
+        if let n = Int(cell), column != "suppressed_below" { #expect(n >= 5, "\(column) = \(n)") }
+      }
+    }
+    let association = Self.rows(out.appendingPathComponent("alliance_outcome.csv"))
+    let within = try #require(association.first { $0[0] == "PHQ9" && $0[1] == "WAISR" && $0[2] == "alliance_within" })
+    #expect(abs(Double(within[3])! - 0.02214522) < 1e-6)
+    #expect(abs(Double(within[4])! - 0.0279889) < 1e-6)
+    #expect(within[13] == "1143" && within[14] == "171")
+  }
+
+  @Test func pseudonymsAreStablePerSaltAndIdsNeverLeave() throws {
+    let salt = "a practice secret of enough bytes"
+    let (first, a) = try export(["--client-level", "--by", "clinician"], salt: salt)
+    let (second, b) = try export(["--client-level", "--by", "clinician"], salt: salt)
+    let (third, c) = try export(["--client-level", "--by", "clinician"], salt: salt + "!")
+    #expect(first.status == 0 && second.status == 0 && third.status == 0)
+    let clientsA = RomtrackProcess.read(a.appendingPathComponent("clients.csv"))
+    #expect(clientsA == RomtrackProcess.read(b.appendingPathComponent("clients.csv")))
+    #expect(clientsA != RomtrackProcess.read(c.appendingPathComponent("clients.csv")))
+    for file in ["clients.csv", "aggregates.csv", "trends.csv"] {
+      let text = RomtrackProcess.read(a.appendingPathComponent(file))
+      #expect(!text.contains("C000001") && !text.contains("T01,") && !text.contains(",E1,"), "\(file) holds an id")
+    }
+    let first64 = Self.rows(a.appendingPathComponent("clients.csv"))[1][0]
+    #expect(first64.count == 64 && first64.allSatisfy(\.isHexDigit))
+  }
+
+  @Test(arguments: [
+    (["--client-level"], "--client-level needs --salt-file"),
+    (["--by", "clinician"], "--by clinician needs --salt-file"),
+    (["--suppress", "0"], "--suppress 0: give a count of 1 or more"),
+  ])
+  func refusesToLetIdsOrSmallCountsOut(arguments: [String], message: String) throws {
+    let (run, out) = try export(arguments)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains(message), "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func aShortSaltIsRefused() throws {
+    let (run, _) = try export(["--client-level"], salt: "short")
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("the salt has 5 bytes; use at least 16 random bytes"), "\(run.stderr)")
+  }
+}
