@@ -215,8 +215,15 @@ public struct Analyzer: Sendable {
           r.ruptures = counts.ruptures
           r.rupturesRepaired = counts.repaired
           for rupture in rupturesFound {
+            // Sessions of a series are strictly increasing: a binary search, so a long series with
+            // many ruptures costs O(r log n) here rather than O(r n).
             func score(at session: Int32) -> Double {
-              sessions.firstIndex(of: session).map { scores[$0] } ?? .nan
+              var low = sessions.startIndex, high = sessions.endIndex
+              while low < high {
+                let middle = (low + high) / 2
+                if sessions[middle] < session { low = middle + 1 } else { high = middle }
+              }
+              return low < sessions.endIndex && sessions[low] == session ? scores[low] : .nan
             }
             events.append(SeriesEvent(
               series: index, kind: .rupture, session: rupture.session, magnitude: rupture.drop,
