@@ -191,7 +191,9 @@ public struct SeriesBuilder: Sendable {
             if group.dropFirst().allSatisfy({ SeriesBuilder.sameValues(rows, head, $0) }) {
               duplicates += group.count - 1
             } else {
-              let lines = group.map { String(rows.line[$0]) }.joined(separator: ", ")
+              // At most ten line numbers: the sentence is repeated on every row of the group.
+              var lines = group.prefix(10).map { String(rows.line[$0]) }.joined(separator: ", ")
+              if group.count > 10 { lines += " and \(group.count - 10) more" }
               let field = SeriesBuilder.firstDifference(rows, head, group)
               for r in group {
                 rejects.append(PendingReject(
