@@ -1,5 +1,6 @@
 import ArgumentParser
 import RomtrackCore
+import RomtrackReport
 
 #if canImport(Glibc)
   import Glibc
@@ -33,6 +34,10 @@ struct Romtrack: ParsableCommand {
     } catch let error as ConfigurationError {
       Console.error(error.description)
       Glibc.exit(ExitStatus.inputError)
+    } catch let error as OutputError {
+      // The output folder (--out) cannot be used: nothing was written there.
+      Console.error(error.description)
+      Glibc.exit(ExitStatus.usageError)
     } catch {
       // --help and --version end with exit code 0; ArgumentParser prints them.
       if exitCode(for: error) == .success { Romtrack.exit(withError: error) }

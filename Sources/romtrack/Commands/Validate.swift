@@ -37,8 +37,13 @@ struct Validate: ParsableCommand {
     var lines = summary.humanLines()
     if !loaded.rejects.isEmpty {
       let path = URL(fileURLWithPath: out).appendingPathComponent("rejects.csv")
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-      try Data(RejectsFile.csv(loaded.rejects)).write(to: path)
+      // Written to a temporary file renamed at the end: an earlier rejects.csv stays whole until then.
+      do {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try Data(RejectsFile.csv(loaded.rejects)).write(to: path, options: .atomic)
+      } catch {
+        throw OutputError(path: path.path, reason: "cannot write: \((error as NSError).localizedDescription)")
+      }
       lines.append("rejects: \(path.relativePath) (\(loaded.rejects.count) rows)")
     }
     for line in lines { Console.status(line, quiet: input.quiet) }
