@@ -7,6 +7,8 @@ import RomtrackCore
 ///   `+`, `-` or `@` (or a tab or CR, which some programs strip before looking), gets a leading `'`,
 ///   the neutralising prefix OWASP recommends (inside the quotes when the cell is quoted). Numbers
 ///   written by `number(_:decimals:)` are never touched, so `-3.50` stays a number.
+/// - A NUL byte in a text cell (from an id or a raw input row) is written as U+FFFD: many programs
+///   stop reading a cell, a line or the whole file at NUL.
 /// - Rows end with LF; missing numbers are empty cells.
 public struct CSVWriter: Sendable {
   public private(set) var bytes: [UInt8] = []
@@ -22,6 +24,7 @@ public struct CSVWriter: Sendable {
   public mutating func text(_ value: String) {
     separate()
     var value = value
+    if value.utf8.contains(0) { value = CSVWriter.replacingNUL(value) }
     value.withUTF8 { cell in
       let prefix = cell.first.map { CSVWriter.startsFormula($0) } ?? false
       var needsQuotes = false
@@ -85,6 +88,13 @@ public struct CSVWriter: Sendable {
   private mutating func separate() {
     if cellsInRow > 0 { bytes.append(UInt8(ascii: ",")) }
     cellsInRow += 1
+  }
+
+  /// `value` with every NUL replaced by U+FFFD.
+  static func replacingNUL(_ value: String) -> String {
+    var scalars = String.UnicodeScalarView()
+    for scalar in value.unicodeScalars { scalars.append(scalar.value == 0 ? "\u{FFFD}" : scalar) }
+    return String(scalars)
   }
 
   /// Whether a text cell starting with this byte would be run as a formula by a spreadsheet.
