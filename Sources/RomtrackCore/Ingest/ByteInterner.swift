@@ -3,12 +3,12 @@
 ///
 /// Open addressing with linear probing over a power-of-two table; keys live end to end in one byte
 /// arena. Exports are usually grouped by client, so the last key looked up is checked first: most rows
-/// cost one short comparison. Each new key is checked once for valid UTF-8.
+/// cost one short comparison. Each new key is checked once for valid UTF-8 (and for NUL bytes).
 struct ByteInterner {
   private(set) var arena: [UInt8] = []
   private(set) var keyStart: [Int] = []
   private(set) var keyLength: [Int32] = []
-  /// Whether each key is valid UTF-8.
+  /// Whether each key is valid UTF-8 without NUL bytes.
   private(set) var valid: [Bool] = []
   /// Whether every key so far is valid UTF-8 (the usual case, checked with one load).
   private(set) var allValid = true
@@ -171,11 +171,13 @@ struct ByteInterner {
     return product.high ^ product.low
   }
 
+  /// Whether the bytes are text: valid UTF-8 without NUL bytes (a NUL would end the value for many
+  /// programs that read the report, and never belongs in an id).
   static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     var ascii = true
-    for i in 0..<count where p[i] >= 0x80 {
+    for i in 0..<count where p[i] >= 0x80 || p[i] == 0 {
+      if p[i] == 0 { return false }
       ascii = false
-      break
     }
     if ascii { return true }
     let buffer = UnsafeBufferPointer(start: p, count: count)

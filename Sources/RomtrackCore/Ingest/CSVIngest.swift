@@ -95,6 +95,9 @@ public struct CSVIngest: Sendable {
     var window = BlockWindow(file: file, start: 0, blockSize: 1 << 16)
     defer { window.deallocate() }
     _ = try window.refill()
+    if let reason = IngestError.sniff(window.bytes, count: window.filled) {
+      throw IngestError.notText(file: file.path, reason: reason)
+    }
     if window.filled >= 3, window.bytes[0] == 0xEF, window.bytes[1] == 0xBB, window.bytes[2] == 0xBF {
       window.consumed = 3
     }
@@ -107,7 +110,7 @@ public struct CSVIngest: Sendable {
       case .needMore:
         _ = try window.refill()
       case .record(let end, let next, let breaks):
-        if end == window.consumed {
+        if end == window.consumed || RowParser.isBlank(scanner, window.bytes) {
           // A blank line before the header.
           lines += breaks
           blank += 1
@@ -128,6 +131,11 @@ public struct CSVIngest: Sendable {
             bytes = unescaped
           }
           names.append(String(decoding: bytes, as: UTF8.self))
+        }
+        // A semicolon- or tab-separated export reads as one column: say so once, rather than reject
+        // every row for its field count.
+        if names.count == 1, let separator = IngestError.likelySeparator(names[0]) {
+          throw IngestError.otherSeparator(file: file.path, separator: separator, header: names[0])
         }
         return Header(names: names, dataStart: window.offset + next, lines: lines + breaks, blankLines: blank)
       }

@@ -76,6 +76,28 @@ enum FieldValues {
     return value
   }
 
+  /// What keeps the bytes from being text, for the reject message: the first NUL byte, or the first
+  /// byte that is not part of valid UTF-8 (a lone byte from 0x80 up is what a Latin-1 or
+  /// Windows-1252 export leaves for é, ü, ...). `nil` for valid UTF-8 without NUL.
+  static func textProblem(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String? {
+    var iterator = UnsafeBufferPointer(start: p + start, count: end - start).makeIterator()
+    var decoder = UTF8()
+    var position = 0  // bytes decoded before the current character
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        if scalar.value == 0 { return "holds a NUL byte (0x00) at byte \(position + 1), which is not text" }
+        position += UTF8.width(scalar)
+      case .emptyInput:
+        return nil
+      case .error:
+        let byte = String(p[start + position], radix: 16, uppercase: true)
+        return "is not valid UTF-8: byte 0x\(byte) at byte \(position + 1); the file looks saved as Latin-1"
+          + " or Windows-1252: export it as CSV UTF-8"
+      }
+    }
+  }
+
   /// Whether the bytes equal one of the missing-value tokens.
   @inline(__always)
   static func isMissingToken(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ tokens: [[UInt8]]) -> Bool {

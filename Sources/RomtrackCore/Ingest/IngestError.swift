@@ -9,6 +9,11 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
   case unknownDefaultInstrument(name: String)
   case changedWhileReading(file: String)
   case readFailed(file: String, reason: String)
+  /// The file is not CSV text at all: a spreadsheet workbook, UTF-16 text, binary data (see `sniff`).
+  case notText(file: String, reason: String)
+  /// The header is a single column whose name holds several `;`, tab or `|` characters: the export
+  /// used another separator than the comma.
+  case otherSeparator(file: String, separator: String, header: String)
 
   public var description: String {
     switch self {
@@ -20,6 +25,10 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(file): file is empty (no header row)"
     case .missingColumn(let file, let fields, let header):
       let list = fields.joined(separator: ", ")
+      if IngestError.looksLikeData(header) {
+        return "\(file): the first line looks like a data row, not a header (\(IngestError.show(header)));"
+          + " add a header row naming the columns (client_id, instrument, session or date, score, ...)"
+      }
       return "\(file): no column for required field \(list) (header: \(IngestError.show(header)));"
         + " name the column with --map FIELD=COLUMN"
     case .duplicateColumn(let file, let column, let positions):
@@ -34,7 +43,46 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(file): the file changed while it was being read; run again once it is complete"
     case .readFailed(let file, let reason):
       return "\(file): read failed: \(reason)"
+    case .notText(let file, let reason):
+      return "\(file): \(reason), not a CSV file; export it as CSV UTF-8 (comma-separated)"
+    case .otherSeparator(let file, let separator, let header):
+      return "\(file): the header is one column (\(IngestError.show([header]))) whose fields look separated by"
+        + " \(separator); romtrack reads comma-separated CSV: export the file with commas as separators"
     }
+  }
+
+  /// Whether a header that lacks required fields is rather a data row: none of its cells names a
+  /// field, and one is a number or an ISO date.
+  static func looksLikeData(_ header: [String]) -> Bool {
+    let cells = header.map { $0.trimmingASCIISpaces() }
+    guard !cells.contains(where: { InputField(rawValue: $0.lowercased()) != nil }) else { return false }
+    return cells.contains { Double($0) != nil || DateFormat.iso.parse(Array($0.utf8)[...]) != nil }
+  }
+
+  /// The separator a single-column header seems to use instead of the comma: `;`, tab or `|`,
+  /// whichever occurs most often and at least twice (a usable header has three or more fields).
+  static func likelySeparator(_ name: String) -> String? {
+    let candidates: [(Character, String)] = [(";", "';' (semicolons)"), ("\t", "tabs"), ("|", "'|' (vertical bars)")]
+    let counts = candidates.map { c in name.reduce(0) { $0 + ($1 == c.0 ? 1 : 0) } }
+    guard let best = counts.indices.max(by: { counts[$0] < counts[$1] }), counts[best] >= 2 else { return nil }
+    return candidates[best].1
+  }
+
+  /// Recognises a file that is not text from its first bytes: a spreadsheet workbook, UTF-16 text,
+  /// or NUL bytes in the first line (UTF-16 without a byte-order mark, binary data). `nil` for text.
+  static func sniff(_ p: UnsafePointer<UInt8>, count: Int) -> String? {
+    func starts(with magic: [UInt8]) -> Bool {
+      count >= magic.count && magic.indices.allSatisfy { p[$0] == magic[$0] }
+    }
+    if starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "is a ZIP archive (an .xlsx or .ods workbook?)" }
+    if starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "is an Excel 97-2003 workbook (.xls)" }
+    if starts(with: [0xFF, 0xFE]) || starts(with: [0xFE, 0xFF]) { return "is UTF-16 text (a \"Unicode text\" export)" }
+    var i = 0
+    while i < count, p[i] != 0x0A {
+      if p[i] == 0 { return "has NUL bytes in its first line (UTF-16 text without a byte-order mark, or binary data)" }
+      i += 1
+    }
+    return nil
   }
 
   static func show(_ header: [String]) -> String {

@@ -16,7 +16,7 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
   case unknownInstrument = "unknown_instrument"
   /// Two or more rows give different values for the same client, episode, instrument and session.
   case conflictingDuplicate = "conflicting_duplicate"
-  /// A text field is not valid UTF-8.
+  /// A text field is not valid UTF-8, or holds a NUL byte.
   case badEncoding = "bad_encoding"
 
   public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool {

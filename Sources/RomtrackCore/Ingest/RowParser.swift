@@ -97,11 +97,12 @@ struct RowParser {
     return (p, start, end)
   }
 
-  /// A field's text for messages, in quotes, cut after 60 bytes.
+  /// A field's text for messages, in quotes, cut after 60 bytes; invalid UTF-8 and NUL shown as U+FFFD.
   private func shown(_ scanner: RecordScanner, _ index: Int, _ p: UnsafePointer<UInt8>) -> String {
     let (q, s, e) = span(scanner, index, p)
     let n = min(e - s, 60)
-    let text = String(decoding: UnsafeBufferPointer(start: q + s, count: n), as: UTF8.self)
+    var text = String(decoding: UnsafeBufferPointer(start: q + s, count: n), as: UTF8.self)
+    if text.utf8.contains(0) { text = text.replacing("\0", with: "\u{FFFD}") }  // messages carry no NUL
     return "\"" + text + (e - s > n ? "…" : "") + "\""
   }
 
@@ -127,9 +128,20 @@ struct RowParser {
     return FieldValues.isMissingToken(q, s, e, missingTokens) ? .missing : .invalid
   }
 
+  /// Whether every field of the scanned record is empty or spaces: a line of spaces, or the `,,,,,`
+  /// that spreadsheets export for an empty row. Such a record is a blank line, not a row. A usual row
+  /// is told apart by the first byte of its first field.
+  static func isBlank(_ scanner: RecordScanner, _ p: UnsafePointer<UInt8>) -> Bool {
+    guard !scanner.malformed else { return false }
+    for k in 0..<scanner.fieldCount {
+      for i in scanner.starts[k]..<scanner.ends[k] where p[i] != 0x20 && p[i] != 0x09 { return false }
+    }
+    return true
+  }
+
   /// Reads one record `p[start..<end]` that starts on physical line `line`.
   mutating func add(_ scanner: RecordScanner, _ p: UnsafePointer<UInt8>, start: Int, end: Int, line: Int) {
-    if end == start {
+    if end == start || RowParser.isBlank(scanner, p) {
       blankLines += 1
       return
     }
@@ -138,12 +150,23 @@ struct RowParser {
       reject(reason, field, detail, p, start, end, line: line)
     }
     if scanner.malformed {
-      fail(.badQuote, "row", "a quoted field is not closed, or text follows its closing quote")
+      // A quote never closed runs to the end of the file: its last field ends where the record does.
+      let last = scanner.fieldCount - 1
+      let lastStart = scanner.starts[last]
+      if scanner.ends[last] == end, lastStart > start, p[lastStart - 1] == UInt8(ascii: "\"") {
+        var lines = 0  // lines that start after this one: line feeds before the last byte
+        for i in start..<(end - 1) where p[i] == 0x0A { lines += 1 }
+        let rest = lines == 0 ? "before the end of the file" : "so the rest of the file (\(lines) more line\(lines == 1 ? "" : "s")) was read into it"
+        fail(.badQuote, "row", "a quoted field opened on this line is never closed \(rest); a quote inside a value is written twice (\"\")")
+      } else {
+        fail(.badQuote, "row", "text follows the closing quote of a quoted field; a quote inside a value is written twice (\"\")")
+      }
       return
     }
     let expected = columnCount
     guard scanner.fieldCount == expected else {
-      fail(.fieldCount, "row", "expected \(expected) fields as in the header, found \(scanner.fieldCount)")
+      let hint = scanner.fieldCount > expected ? "; a comma inside an unquoted value (a decimal comma as in 12,5, or a name like Smith, J) splits it: quote the value or write 12.5" : ""
+      fail(.fieldCount, "row", "expected \(expected) fields as in the header, found \(scanner.fieldCount)\(hint)")
       return
     }
 
@@ -154,7 +177,8 @@ struct RowParser {
       return
     }
     let client = clients.internPadded(q + s, e - s)
-    var invalidText: String? = clients.isValid(client) ? nil : "client_id"
+    // The first text field that is not valid UTF-8 (or holds a NUL byte), and its column.
+    var invalidText: (field: String, column: Int)? = clients.isValid(client) ? nil : ("client_id", clientColumn)
 
     // instrument
     var instrument = defaultInstrument ?? 0
@@ -243,15 +267,17 @@ struct RowParser {
     // optional text fields (the empty text where the column is absent)
     (q, s, e) = episodeColumn >= 0 ? span(scanner, episodeColumn, p) : (p, 0, 0)
     let episode = episodes.internPadded(q + s, e - s)
-    if !episodes.isValid(episode) { invalidText = invalidText ?? "episode_id" }
+    if !episodes.isValid(episode) { invalidText = invalidText ?? ("episode_id", episodeColumn) }
     (q, s, e) = clinicianColumn >= 0 ? span(scanner, clinicianColumn, p) : (p, 0, 0)
     let clinician = clinicians.internPadded(q + s, e - s)
-    if !clinicians.isValid(clinician) { invalidText = invalidText ?? "clinician_id" }
+    if !clinicians.isValid(clinician) { invalidText = invalidText ?? ("clinician_id", clinicianColumn) }
     (q, s, e) = siteColumn >= 0 ? span(scanner, siteColumn, p) : (p, 0, 0)
     let site = sites.internPadded(q + s, e - s)
-    if !sites.isValid(site) { invalidText = invalidText ?? "site" }
+    if !sites.isValid(site) { invalidText = invalidText ?? ("site", siteColumn) }
     if let invalidText {
-      fail(.badEncoding, invalidText, "\(invalidText) is not valid UTF-8 text (is the file saved as UTF-8?)")
+      (q, s, e) = span(scanner, invalidText.column, p)
+      let problem = FieldValues.textProblem(q, s, e) ?? "is not valid UTF-8"
+      fail(.badEncoding, invalidText.field, "\(invalidText.field) \(shown(scanner, invalidText.column, p)) \(problem)")
       return
     }
 
