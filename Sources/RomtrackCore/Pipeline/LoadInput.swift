@@ -57,6 +57,8 @@ public enum InputLoader {
       for (fileIndex, path) in files.enumerated() {
         let pending = build.rejects.filter { $0.file == fileIndex }
         guard !pending.isEmpty else { continue }
+        // The file's own count includes the rows the series stage rejected, as the reconciliation does.
+        input.files[fileIndex].rowsRejected += pending.count
         let raw = try RawRows.fetch(path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit)
         for p in pending {
           rejects.append(Reject(file: path, line: p.line, field: p.field, reason: p.reason, detail: p.detail, raw: raw[p.line] ?? ""))

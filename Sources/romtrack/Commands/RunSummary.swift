@@ -21,6 +21,12 @@ struct RunSummary {
       lines.append("\(f.path): \(f.rowsRead) rows read, \(f.rowsRejected) rejected (\(String(format: "%.1f", mb)) MB, \(f.threads) thread\(f.threads == 1 ? "" : "s"))")
     }
     lines += loaded.reconciliation.lines
+    // The first row of each reject reason, so the cause of a run's rejects shows without opening
+    // rejects.csv (a Latin-1 export, a decimal comma, a quote never closed).
+    for reason in loaded.reconciliation.rejectedByReason.keys.sorted() {
+      guard let first = loaded.rejects.first(where: { $0.reason.rawValue == reason }) else { continue }
+      lines.append("first \(reason): \(first.file) line \(first.line), \(first.field): \(first.detail)")
+    }
     let episodes = loaded.table.episodes.count
     lines.append("series: \(seriesCount) (\(outcomeSeries) outcome, \(seriesCount - outcomeSeries) alliance) in \(episodes) episodes of \(clients) clients; \(activeEpisodes) active, \(episodes - activeEpisodes) ended"
       + (loaded.table.asOf.map { " at \($0)" } ?? ""))
