@@ -6,6 +6,8 @@ struct RomtrackProcess {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// Whether the process ended by a signal rather than exiting.
+    var signalled = false
   }
 
   /// The executable beside the test bundle in the build folder.
@@ -18,20 +20,50 @@ struct RomtrackProcess {
     return folder.appendingPathComponent("romtrack")
   }()
 
+  /// A started `romtrack`, read on other threads so that neither pipe can fill up and stall it.
+  final class Running: @unchecked Sendable {
+    let process = Process()
+    private let out = Pipe(), err = Pipe()
+    private let group = DispatchGroup()
+    private var stdoutData = Data(), stderrData = Data()
+
+    init(_ arguments: [String], in directory: URL?) throws {
+      process.executableURL = RomtrackProcess.executable
+      process.arguments = arguments
+      if let directory { process.currentDirectoryURL = directory }
+      process.standardOutput = out
+      process.standardError = err
+      try process.run()
+      for (pipe, isOut) in [(out, true), (err, false)] {
+        group.enter()
+        DispatchQueue.global().async {
+          let data = pipe.fileHandleForReading.readDataToEndOfFile()
+          if isOut { self.stdoutData = data } else { self.stderrData = data }
+          self.group.leave()
+        }
+      }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits for the end and returns what the process wrote.
+    func wait() -> Outcome {
+      process.waitUntilExit()
+      group.wait()
+      return Outcome(
+        status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+        stderr: String(decoding: stderrData, as: UTF8.self), signalled: process.terminationReason == .uncaughtSignal)
+    }
+  }
+
+  /// Starts `romtrack arguments...` in `directory` without waiting.
+  static func start(_ arguments: [String], in directory: URL? = nil) throws -> Running {
+    try Running(arguments, in: directory)
+  }
+
   /// Runs `romtrack arguments...` in `directory` and waits for it.
   static func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    try start(arguments, in: directory).wait()
   }
 
   /// A new empty folder for one test.
@@ -47,5 +79,55 @@ struct RomtrackProcess {
 
   static func read(_ url: URL) -> String {
     (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+  }
+
+  /// The records of RFC 4180 CSV text, fields unquoted (enough for the files romtrack writes).
+  static func csvRecords(_ text: String) -> [[String]] {
+    var records: [[String]] = []
+    var record: [String] = []
+    var field = ""
+    var quoted = false
+    var chars = Array(text.unicodeScalars)[...]
+    while let c = chars.popFirst() {
+      if quoted {
+        if c == "\"" {
+          if chars.first == "\"" {
+            field.unicodeScalars.append(c)
+            chars = chars.dropFirst()
+          } else {
+            quoted = false
+          }
+        } else {
+          field.unicodeScalars.append(c)
+        }
+      } else if c == "\"" {
+        quoted = true
+      } else if c == "," {
+        record.append(field)
+        field = ""
+      } else if c == "\n" {
+        record.append(field)
+        records.append(record)
+        record = []
+        field = ""
+      } else {
+        field.unicodeScalars.append(c)
+      }
+    }
+    if !field.isEmpty || !record.isEmpty {
+      record.append(field)
+      records.append(record)
+    }
+    return records
+  }
+
+  /// Whether this process may read a file whatever its permissions (root, or CAP_DAC_OVERRIDE):
+  /// then `chmod 000` does not stop reading.
+  static var readsPastPermissions: Bool {
+    let probe = temporaryFolder().appendingPathComponent("probe")
+    write("x", to: probe)
+    defer { try? FileManager.default.removeItem(at: probe.deletingLastPathComponent()) }
+    chmod(probe.path, 0)
+    return FileManager.default.isReadableFile(atPath: probe.path) && (try? Data(contentsOf: probe)) != nil
   }
 }
