@@ -67,7 +67,10 @@ import Testing
     #expect(run.stderr.contains("period 2026-10, scores up to 2026-10-31"))
     #expect(run.stderr.contains("+ after the as-of date 1"))
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-    #expect(files == ["clients.csv", "events.csv", "manifest.json", "model.json", "rejects.csv", "worklist.csv"])
+    #expect(files == [
+      "clients.csv", "clinicians", "events.csv", "index.html", "manifest.json", "model.json", "rejects.csv",
+      "summary.csv", "trends.csv", "worklist.csv",
+    ])
     let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
     #expect(manifest?["as_of"] as? String == "2026-10-31")
     let reconciliation = manifest?["reconciliation"] as? [String: Any]
