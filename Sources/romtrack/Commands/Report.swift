@@ -26,11 +26,17 @@ struct Report: ParsableCommand {
 
   func run() throws {
     let started = ContinuousClock.now
-    var run = try PeriodRun(input: input, methods: methods, period: period)
+    // An --out that cannot be written is refused before the input is read, not after the analysis.
+    let named = try out.map(OutputFolder.init(path:))
+    var run: PeriodRun
+    do { run = try PeriodRun(input: input, methods: methods, period: period) } catch {
+      named?.discard()
+      throw error
+    }
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let (table, names, analysis) = (loaded.table, loaded.names, run.analysis)
     Console.progress("writing the report", quiet: input.quiet)
-    let folder = try OutputFolder(path: out ?? "reports/\(run.month)")
+    let folder = try named ?? OutputFolder(path: "reports/\(run.month)")
     do {
       let (aggregates, models) = (run.aggregates, run.models)
       let content = ReportContent(
