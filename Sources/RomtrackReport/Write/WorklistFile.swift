@@ -29,16 +29,19 @@ public enum WorklistFile {
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
     let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
     let rows = table.series.indices.filter { analysis.series[$0].needsReview }
-    let sorted = rows.sorted { a, b in
-      let (ca, cb) = (context.clinicianID(a), context.clinicianID(b))
-      if ca != cb { return ca < cb }
-      let (ua, ub) = (urgency(analysis.series[a]), urgency(analysis.series[b]))
-      if ua != ub { return ua > ub }
-      let (la, lb) = (analysis.series[a].stall?.level ?? .none, analysis.series[b].stall?.level ?? .none)
-      if la != lb { return la > lb }
-      let (ida, idb) = (context.clientID(a), context.clientID(b))
-      return ida != idb ? ida < idb : a < b
+    // Sort on integer keys: each clinician's and client's rank in name order, computed once.
+    let clinicianRank = ranks(names.clinicians)
+    let clientRank = ranks(names.clients)
+    func key(_ s: Int) -> (Int, Int, Int, Int, Int) {
+      let episode = table.episodes[table.series[s].episode]
+      let r = analysis.series[s]
+      let level = r.stall?.level ?? .none
+      return (
+        names.clinicians.isEmpty ? 0 : clinicianRank[Int(episode.clinician)], -urgency(r),
+        -(StallLevel.allCases.firstIndex(of: level) ?? 0), clientRank[Int(episode.client)], s
+      )
     }
+    let sorted = rows.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     var w = CSVWriter(header: header)
     for index in sorted {
       let r = analysis.series[index]
@@ -57,5 +60,15 @@ public enum WorklistFile {
       w.endRow()
     }
     return w.bytes
+  }
+
+  /// The rank of each name in the order Swift compares strings (equal names share a rank).
+  static func ranks(_ names: [String]) -> [Int] {
+    let order = names.indices.sorted { names[$0] < names[$1] }
+    var rank = [Int](repeating: 0, count: names.count)
+    for (position, index) in order.enumerated() {
+      rank[index] = position > 0 && names[order[position - 1]] == names[index] ? rank[order[position - 1]] : position
+    }
+    return rank
   }
 }
