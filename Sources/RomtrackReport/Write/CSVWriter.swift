@@ -104,6 +104,22 @@ public struct CSVWriter: Sendable {
       || b == 0x09 || b == 0x0D
   }
 
+  /// The bytes `text(value)` writes for one cell, without the separator: for values written on many
+  /// rows, such as ids, escaped once and then appended with `escapedCell(_:)`.
+  public static func escapedCell(_ value: String) -> [UInt8] {
+    var w = CSVWriter(header: [])
+    w.bytes.removeAll(keepingCapacity: true)
+    w.cellsInRow = 0
+    w.text(value)
+    return w.bytes
+  }
+
+  /// Appends a cell made by `escapedCell(_:)`.
+  public mutating func escapedCell(_ cell: UnsafeRawBufferPointer) {
+    separate()
+    bytes.append(contentsOf: cell)
+  }
+
   /// `value` rounded half away from zero to `decimals` places (see `DecimalText.appendFixed`).
   public static func fixed(_ value: Double, decimals: Int) -> String {
     DecimalText.fixed(value, decimals: decimals)

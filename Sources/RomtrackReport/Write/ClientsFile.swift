@@ -20,17 +20,19 @@ public enum ClientsFile {
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
     let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
+    let cells = SeriesNameCells(names: names, registry: registry)
     var w = CSVWriter(header: header, capacity: 320 * table.series.count)
     for index in table.series.indices {
       let r = analysis.series[index]
       let instrument = context.instrument(index)
       let change = r.clinical?.reliableChange
       let linear = r.trajectory?.linear
-      w.text(context.clientID(index))
-      w.text(context.episodeID(index))
-      w.text(context.clinicianID(index))
-      w.text(context.site(index))
-      w.text(instrument.name)
+      let episode = context.episode(index)
+      cells.clients.append(Int(episode.client), to: &w)
+      cells.episodes.append(Int(episode.episode), to: &w)
+      cells.clinicians.append(Int(episode.clinician), to: &w)
+      cells.sites.append(Int(episode.site), to: &w)
+      cells.instruments.append(Int(table.series[index].instrument), to: &w)
       w.text(instrument.kind.rawValue)
       w.integer(r.scoreCount)
       w.integer(r.firstSession.map(Int.init))
