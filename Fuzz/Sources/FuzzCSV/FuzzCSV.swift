@@ -20,11 +20,17 @@
 import Foundation
 import RomtrackCore
 
-/// Where each input is written before it is read (a RAM disk when there is one).
+/// Where each input is written before it is read (a RAM disk when there is one); removed at exit.
 let inputPath: String = {
+  atexit { unlink(scratchPath()) }
+  return scratchPath()
+}()
+
+/// A file name of this process's own.
+func scratchPath() -> String {
   let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
   return folder + "/romtrack-fuzz-csv-\(getpid()).csv"
-}()
+}
 
 /// The date formats the third read chooses from.
 let dateFormats = ["DD/MM/YYYY", "MM/DD/YYYY", "D.M.YYYY", "YYYYMMDD", "YYYY-MM-DD"].map { DateFormat(pattern: $0)! }

@@ -8,11 +8,17 @@
 import Foundation
 import RomtrackCore
 
-/// Where each input is written before it is loaded (a RAM disk when there is one).
+/// Where each input is written before it is read (a RAM disk when there is one); removed at exit.
 let inputPath: String = {
+  atexit { unlink(scratchPath()) }
+  return scratchPath()
+}()
+
+/// A file name of this process's own.
+func scratchPath() -> String {
   let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
   return folder + "/romtrack-fuzz-config-\(getpid()).yml"
-}()
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
