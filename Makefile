@@ -1,7 +1,7 @@
 # romtrack: the two commands of the README, and a few more.
 # Every target installs the Debian packages it needs first (scripts/setup-debian).
 
-.PHONY: report test setup build bench-ingest bench-analytics bench-model bench-report
+.PHONY: report test setup build fuzz bench-ingest bench-analytics bench-model bench-report
 
 # The monthly report of the bundled sample data (data/sample/) into reports/<period>/.
 report: build
@@ -16,6 +16,13 @@ build: setup
 
 setup:
 	@scripts/setup-debian
+
+# libFuzzer with ASan on the CSV ingest, then the config loader, FUZZ_SECONDS each (docs/fuzzing.md);
+# not part of the tests.
+FUZZ_SECONDS ?= 300
+fuzz: setup
+	scripts/fuzz csv $(FUZZ_SECONDS)
+	scripts/fuzz config $(FUZZ_SECONDS)
 
 # Ingest throughput against polars and pyarrow (Benchmarks/README.md); not part of the tests.
 bench-ingest: build

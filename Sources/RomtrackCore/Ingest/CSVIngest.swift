@@ -168,8 +168,15 @@ public struct CSVIngest: Sendable {
         let to = k == threads - 1 ? file.size : header.dataStart + (k + 1) * share
         results[k] = Result { try parseRange(file, from: from, to: to, alignToLine: k > 0, parser: makeParser()) }
       }
-      var parts = try results.values.map { try $0.get() }
-      let aligned = zip(parts, parts.dropFirst()).allSatisfy { $0.end == $1.start }
+      var parts: [Part] = []
+      var failure: Error?
+      for outcome in results.values {
+        switch outcome {
+        case .success(let part): parts.append(part)
+        case .failure(let error): failure = failure ?? error
+        }
+      }
+      let aligned = failure == nil && zip(parts, parts.dropFirst()).allSatisfy { $0.end == $1.start }
       if aligned {
         var lineBase = header.lines
         for k in parts.indices {
@@ -178,6 +185,10 @@ public struct CSVIngest: Sendable {
         }
         return parts.map(\.parser)
       }
+      // The threads' rows are thrown away. Their columns are mapped memory, which nothing frees by
+      // itself: without this, every misaligned split kept a second copy of the file's rows.
+      for k in parts.indices { parts[k].parser.rows.deallocate() }
+      if let failure { throw failure }
     }
     var single = try parseRange(file, from: header.dataStart, to: file.size, alignToLine: false, parser: makeParser())
     single.parser.shiftLines(by: header.lines)

@@ -191,15 +191,13 @@ public struct SeriesBuilder: Sendable {
             if group.dropFirst().allSatisfy({ SeriesBuilder.sameValues(rows, head, $0) }) {
               duplicates += group.count - 1
             } else {
-              // At most ten line numbers: the sentence is repeated on every row of the group.
-              var lines = group.prefix(10).map { String(rows.line[$0]) }.joined(separator: ", ")
-              if group.count > 10 { lines += " and \(group.count - 10) more" }
               let field = SeriesBuilder.firstDifference(rows, head, group)
+              let detail =
+                "rows on lines \(SeriesBuilder.lineList(rows, group)) give different values for the same client, episode, instrument and \(axis == .session ? "session" : "date")"
               for r in group {
                 rejects.append(PendingReject(
                   file: rows.fileIndex(ofRow: r), line: Int(rows.line[r]), field: field,
-                  reason: .conflictingDuplicate,
-                  detail: "rows on lines \(lines) give different values for the same client, episode, instrument and \(axis == .session ? "session" : "date")"))
+                  reason: .conflictingDuplicate, detail: detail))
               }
               i = j
               continue
@@ -280,6 +278,14 @@ public struct SeriesBuilder: Sendable {
     return scoresAgree && rows.session[a] == rows.session[b] && rows.date[a] == rows.date[b]
       && rows.clinician[a] == rows.clinician[b] && rows.site[a] == rows.site[b]
       && rows.episodeEnd[a] == rows.episodeEnd[b]
+  }
+
+  /// The lines of a group of conflicting rows for a reject's detail: the first ten, then how many
+  /// more. Every row of the group carries the detail, so listing them all made a group of n rows cost
+  /// n^2 line numbers (20 000 conflicting rows needed gigabytes).
+  static func lineList(_ rows: ScoreRows, _ group: [Int]) -> String {
+    let shown = group.prefix(10).map { String(rows.line[$0]) }.joined(separator: ", ")
+    return group.count > 10 ? shown + " and \(group.count - 10) more" : shown
   }
 
   /// The first field in which some row of the group differs from the first.
