@@ -1,7 +1,7 @@
 # romtrack: the two commands of the README, and a few more.
 # Every target installs the Debian packages it needs first (scripts/setup-debian).
 
-.PHONY: report test setup build bench-ingest bench-analytics bench-model
+.PHONY: report test setup build bench-ingest bench-analytics bench-model bench-compare
 
 # The monthly report of the bundled sample data (data/sample/) into reports/<period>/.
 report: build
@@ -28,3 +28,7 @@ bench-analytics: build
 # The growth model against lme4 and statsmodels (installs R's lme4 and statsmodels when missing).
 bench-model: build
 	Benchmarks/model/run
+
+# romtrack side by side with DuckDB, polars, pandas, lme4 and statsmodels (installs the peers when missing).
+bench-compare: build
+	Benchmarks/compare
