@@ -699,6 +699,7 @@ def main():
     parser.add_argument("--seed", type=int, default=7, help="seed of romtrack generate (default %(default)s)")
     parser.add_argument("--tools", default=",".join(ALL_TOOLS), help="which rows to run (default: all: %(default)s)")
     parser.add_argument("--results-dir", default=os.path.join(ROOT, "Benchmarks", "results"))
+    parser.add_argument("--name", help="file name of the results, without .md or .json (default compare-<date>)")
     parser.add_argument("--report-only", metavar="JSON", nargs="?", const="",
                         help="write the table again from a results JSON (default: the last run's)")
     parser.add_argument("--romtrack", help=argparse.SUPPRESS)
@@ -734,7 +735,7 @@ def main():
 
     text, _ = render(results)
     os.makedirs(args.results_dir, exist_ok=True)
-    base = os.path.join(args.results_dir, f"compare-{results['date']}")
+    base = os.path.join(args.results_dir, args.name or f"compare-{results['date']}")
     with open(base + ".md", "w") as f:
         f.write(text)
     with open(base + ".json", "w") as f:
