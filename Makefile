@@ -1,7 +1,7 @@
 # romtrack: the two commands of the README, and a few more.
 # Every target installs the Debian packages it needs first (scripts/setup-debian).
 
-.PHONY: report test setup build fuzz bench-ingest bench-analytics bench-model bench-report
+.PHONY: report test setup build fuzz bench-ingest bench-analytics bench-model bench-report bench-compare
 
 # The monthly report of the bundled sample data (data/sample/) into reports/<period>/.
 report: build
@@ -39,3 +39,7 @@ bench-model: build
 # The whole monthly report (CSV and HTML) for 100k and 1M clients: phases, wall time, peak RSS.
 bench-report: build
 	Benchmarks/report/run
+
+# romtrack side by side with DuckDB, polars, pandas, lme4 and statsmodels (installs the peers when missing).
+bench-compare: build
+	Benchmarks/compare
