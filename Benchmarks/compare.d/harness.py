@@ -600,7 +600,8 @@ def goal_lines(results, summary):
 
 
 def phase_table(results, summary):
-    stages = ["ingest", "ingest.parse", "ingest.merge", "series", "analyse", "expected response", "write"]
+    stages = ["ingest", "ingest.parse", "ingest.merge", "series", "analyse", "expected response", "aggregate",
+              "write files", "write clinician pages"]
     rows = []
     for clients in sorted({c for c, _ in summary}):
         entry = summary.get((clients, "romtrack"), {})
