@@ -126,7 +126,11 @@ import Testing
     #expect(split.files[0].threads == 1)
   }
 
-  @Test func misalignedSplitFreesTheThreadsRows() throws {
+  /// Resident memory is the whole test process's: other suites running alongside can grow it by more
+  /// than the leak, so this check runs on request only (`ROMTRACK_TEST_MEMORY=1 swift test --filter
+  /// misalignedSplitFreesTheThreadsRows`), where nothing else runs.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["ROMTRACK_TEST_MEMORY"] == "1"))
+  func misalignedSplitFreesTheThreadsRows() throws {
     // 2 MB of short lone-CR rows: the first of two threads parses half of them before the split is
     // found not to line up. Their columns take about 40 bytes a row, so before the fix each read
     // leaked some 3.5 MB and four reads grew the resident memory by about 14 MB. Other tests run
