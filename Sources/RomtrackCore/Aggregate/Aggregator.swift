@@ -139,32 +139,42 @@ private struct Pass {
       offTrack = offTrack || r.signal == .yellow || r.signal == .red
       deteriorating = deteriorating || r.reasons.contains(.deteriorating)
     }
+    // What each outcome series adds, read once: the window loop below runs up to 13 x 3 times.
+    var outcomes: [(slot: Int, scores: Int, stalled: Bool, offTrack: Bool, deteriorating: Bool, lowAlliance: Bool,
+      unrepaired: Bool, clinical: ClinicalSignificanceResult?, intake: Double, latest: Double, direction: Double)] = []
+    for s in episode.series {
+      let instrument = Int(table.series[s].instrument)
+      let slot = slotOf[instrument]
+      guard slot > 0 else { continue }
+      let r = results[s]
+      outcomes.append((
+        slot, r.scoreCount, r.stall?.stalled == true, r.signal == .yellow || r.signal == .red,
+        r.reasons.contains(.deteriorating), r.lowAlliance == true, r.ruptures > r.rupturesRepaired,
+        r.scoreCount >= 2 ? r.clinical : nil, r.intake, r.latest, directions[instrument]
+      ))
+    }
     let bases = groupBases(episode)
     for w in 0..<AggregateTable.windowCount where start <= to[w] && endDay >= from[w] {
       let startedHere = start >= from[w] && start <= to[w]
       let endedHere = ended && endDay >= from[w] && endDay <= to[w]
-      for groupBase in [bases.0, bases.1, bases.2] {
-        let cell = groupBase + w * windowStride
+      for level in 0..<3 {
+        let cell = (level == 0 ? bases.0 : level == 1 ? bases.1 : bases.2) + w * windowStride
         count(&cells[cell], started: startedHere, ended: endedHere, finished: finishedAny, sessions: longest)
         if stalled { cells[cell].stalled += 1 }
         if offTrack { cells[cell].offTrack += 1 }
         if deteriorating { cells[cell].deteriorating += 1 }
         if lowAlliance { cells[cell].lowAlliance += 1 }
         if unrepaired { cells[cell].unrepairedRuptures += 1 }
-        for s in episode.series {
-          let instrument = Int(table.series[s].instrument)
-          let slot = slotOf[instrument]
-          guard slot > 0 else { continue }
-          let r = results[s]
-          let finished = r.scoreCount >= 2
-          count(&cells[cell + slot], started: startedHere, ended: endedHere, finished: finished, sessions: r.scoreCount)
-          if r.stall?.stalled == true { cells[cell + slot].stalled += 1 }
-          if r.signal == .yellow || r.signal == .red { cells[cell + slot].offTrack += 1 }
-          if r.reasons.contains(.deteriorating) { cells[cell + slot].deteriorating += 1 }
-          if r.lowAlliance == true { cells[cell + slot].lowAlliance += 1 }
-          if r.ruptures > r.rupturesRepaired { cells[cell + slot].unrepairedRuptures += 1 }
-          guard endedHere, finished, let clinical = r.clinical else { continue }
-          addOutcome(clinical, intake: r.intake, latest: r.latest, direction: directions[instrument], to: &cells[cell + slot])
+        for o in outcomes {
+          let c = cell + o.slot
+          count(&cells[c], started: startedHere, ended: endedHere, finished: o.scores >= 2, sessions: o.scores)
+          if o.stalled { cells[c].stalled += 1 }
+          if o.offTrack { cells[c].offTrack += 1 }
+          if o.deteriorating { cells[c].deteriorating += 1 }
+          if o.lowAlliance { cells[c].lowAlliance += 1 }
+          if o.unrepaired { cells[c].unrepairedRuptures += 1 }
+          guard endedHere, let clinical = o.clinical else { continue }
+          addOutcome(clinical, intake: o.intake, latest: o.latest, direction: o.direction, to: &cells[c])
         }
       }
     }
