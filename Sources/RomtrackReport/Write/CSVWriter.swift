@@ -20,18 +20,28 @@ public struct CSVWriter: Sendable {
     row(header)
   }
 
+  /// A writer for rows that continue a file another writer began, header and all (a part of a file
+  /// made on several cores).
+  public init(continuingWithCapacity capacity: Int) {
+    bytes.reserveCapacity(capacity)
+  }
+
   /// Appends a text cell.
   public mutating func text(_ value: String) {
     separate()
     var value = value
-    if value.utf8.contains(0) { value = CSVWriter.replacingNUL(value) }
+    // One scan decides both: a NUL to replace, and whether the cell needs quotes.
+    var hasNUL = false
+    var needsQuotes = false
+    value.withUTF8 { cell in
+      for b in cell where b <= UInt8(ascii: "\"") || b == UInt8(ascii: ",") {
+        if b == 0 { hasNUL = true }
+        if b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D { needsQuotes = true }
+      }
+    }
+    if hasNUL { value = CSVWriter.replacingNUL(value) }
     value.withUTF8 { cell in
       let prefix = cell.first.map { CSVWriter.startsFormula($0) } ?? false
-      var needsQuotes = false
-      for b in cell where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
-        needsQuotes = true
-        break
-      }
       if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
       if prefix { bytes.append(UInt8(ascii: "'")) }
       if needsQuotes {

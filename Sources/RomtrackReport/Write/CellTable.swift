@@ -3,7 +3,7 @@ import RomtrackCore
 /// The CSV cells of a table of names (client, episode, clinician and site ids, instrument names),
 /// escaped once into one byte arena: an id repeats on every row of its client, and escaping it each
 /// time (quoting, formula neutralising, NUL replacement) was a third of the cost of clients.csv.
-struct CellTable {
+struct CellTable: Sendable {
   private var arena: [UInt8] = []
   /// `arena[ends[i - 1]..<ends[i]]` is name `i`'s cell (from 0 for the first).
   private var ends: [Int] = []
@@ -23,15 +23,15 @@ struct CellTable {
   }
 }
 
-/// The cell tables of the names a series row starts with.
-struct SeriesNameCells {
+/// The cell tables of the names a series row starts with, made once and shared by the parts of a file.
+public struct SeriesNameCells: Sendable {
   let clients: CellTable
   let episodes: CellTable
   let clinicians: CellTable
   let sites: CellTable
   let instruments: CellTable
 
-  init(names: NameTables, registry: InstrumentRegistry) {
+  public init(names: NameTables, registry: InstrumentRegistry) {
     clients = CellTable(names.clients)
     episodes = CellTable(names.episodes)
     clinicians = CellTable(names.clinicians)

@@ -19,10 +19,20 @@ public enum ClientsFile {
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
+    csv(table: table, names: names, registry: registry, analysis: analysis, cells: SeriesNameCells(names: names, registry: registry), part: 0, of: 1)
+  }
+
+  /// Part `part` of `parts` of the file (the header with the first), for making it on several cores:
+  /// the parts, joined in order, are the whole file.
+  public static func csv(
+    table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis, cells: SeriesNameCells,
+    part: Int, of parts: Int
+  ) -> [UInt8] {
     let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
-    let cells = SeriesNameCells(names: names, registry: registry)
-    var w = CSVWriter(header: header, capacity: 320 * table.series.count)
-    for index in table.series.indices {
+    let n = table.series.count
+    let rows = (n * part / parts)..<(n * (part + 1) / parts)
+    var w = part == 0 ? CSVWriter(header: header, capacity: 320 * rows.count) : CSVWriter(continuingWithCapacity: 320 * rows.count)
+    for index in rows {
       let r = analysis.series[index]
       let instrument = context.instrument(index)
       let change = r.clinical?.reliableChange

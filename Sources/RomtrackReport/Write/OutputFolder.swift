@@ -71,6 +71,12 @@ public final class OutputFolder {
 
   /// Writes `bytes` to `name` (a relative path without `..`) inside the folder.
   public func write(_ name: String, _ bytes: [UInt8]) throws {
+    try write(name, parts: [bytes])
+  }
+
+  /// Writes the parts one after the other into `name`: a file made in pieces on several cores,
+  /// written without first joining the pieces into one more copy.
+  public func write(_ name: String, parts: [[UInt8]]) throws {
     precondition(OutputFolder.isSafeRelativePath(name), "unsafe output file name")
     let url = staging.appendingPathComponent(name)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -78,15 +84,17 @@ public final class OutputFolder {
     let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError(path: url.path, reason: OutputError.describe(errno)) }
     defer { close(fd) }
-    try bytes.withUnsafeBytes { buffer in
-      var done = 0
-      while done < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw OutputError(path: url.path, reason: OutputError.describe(errno))
+    for bytes in parts {
+      try bytes.withUnsafeBytes { buffer in
+        var done = 0
+        while done < buffer.count {
+          let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+          if n < 0 {
+            if errno == EINTR { continue }
+            throw OutputError(path: url.path, reason: OutputError.describe(errno))
+          }
+          done += n
         }
-        done += n
       }
     }
   }

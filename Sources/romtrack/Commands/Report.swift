@@ -44,10 +44,13 @@ struct Report: ParsableCommand {
         models: models, parameters: run.parameters, reconciliation: loaded.reconciliation, inputs: loaded.files,
         version: RomtrackVersion.current, asOf: run.asOf)
       let rejects = loaded.rejects
+      let cells = SeriesNameCells(names: names, registry: registry)
       // The largest files first, so the two cores finish together.
       try ParallelWrites.run(
         [
-          .init("clients.csv") { ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
+          .init("clients.csv", parts: 4) { part in
+            ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis, cells: cells, part: part, of: 4)
+          },
           .init("trends.csv") { AggregateFiles.trends(aggregates, names: names, registry: registry) },
           .init("events.csv") { EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
           .init("summary.csv") { AggregateFiles.summary(aggregates, names: names, registry: registry) },
