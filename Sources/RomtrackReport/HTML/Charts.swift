@@ -175,23 +175,29 @@ enum Charts {
     w.text(title)
     w.raw("</title><rect x=\"0\" y=\"0\" width=\"\(Int(width - right + 2))\" height=\"\(Int(height))\" class=\"frame\"/>")
     if expected.count > 1 {
-      let upper = expected.map { "\(c(x($0.session))),\(c(y($0.high)))" }
-      let lower = expected.reversed().map { "\(c(x($0.session))),\(c(y($0.low)))" }
-      w.raw("<polygon points=\"\((upper + lower).joined(separator: " "))\" class=\"band\"/>")
-      w.raw("<polyline points=\"\(expected.map { "\(c(x($0.session))),\(c(y($0.mid)))" }.joined(separator: " "))\" class=\"expected\"/>")
+      w.raw("<polygon points=\"")
+      w.points(expected.map { (x($0.session), y($0.high)) } + expected.reversed().map { (x($0.session), y($0.low)) })
+      w.raw("\" class=\"band\"/><polyline points=\"")
+      w.points(expected.lazy.map { (x($0.session), y($0.mid)) })
+      w.raw("\" class=\"expected\"/>")
     }
     if let reference {
       w.raw("<line x1=\"\(c(left))\" x2=\"\(c(width - right))\" y1=\"\(c(y(reference)))\" y2=\"\(c(y(reference)))\" class=\"cutoff\"/>")
     }
     // The scores: one line with a dot at every vertex (the page's `dot` markers); a lone score, one dot.
-    var points: [String] = []
-    for (s, v) in zip(sessions, scores) where v.isFinite { points.append("\(c(x(s))),\(c(y(v)))") }
-    if points.count > 1 {
+    let observed = zip(sessions, scores).lazy.filter { $0.1.isFinite }.map { (x($0.0), y($0.1)) }
+    let count = scores.reduce(0) { $0 + ($1.isFinite ? 1 : 0) }
+    if count > 1 {
       let dot = "url(#\(marker))"
-      w.raw("<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\" marker-start=\"\(dot)\" marker-mid=\"\(dot)\" marker-end=\"\(dot)\"/>")
-    } else if let only = points.first {
-      let xy = only.split(separator: ",")
-      w.raw("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"1.8\" fill=\"\(colour)\"/>")
+      w.raw("<polyline points=\"")
+      w.points(observed)
+      w.raw("\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\" marker-start=\"\(dot)\" marker-mid=\"\(dot)\" marker-end=\"\(dot)\"/>")
+    } else if let only = observed.first(where: { _ in true }) {
+      w.raw("<circle cx=\"")
+      w.coordinate(only.0)
+      w.raw("\" cy=\"")
+      w.coordinate(only.1)
+      w.raw("\" r=\"1.8\" fill=\"\(colour)\"/>")
     }
     for mark in marks {
       guard let k = sessions.firstIndex(of: mark.session), scores[k].isFinite else { continue }

@@ -31,6 +31,23 @@ struct HTMLWriter {
     }
   }
 
+  /// A coordinate of a picture, with one decimal, written straight into the page.
+  mutating func coordinate(_ value: Double) {
+    DecimalText.appendFixed(value, decimals: 1, to: &bytes)
+  }
+
+  /// `x,y` points separated by spaces, for `points="..."` of a polyline or polygon.
+  mutating func points(_ list: some Sequence<(Double, Double)>) {
+    var first = true
+    for (x, y) in list {
+      if !first { bytes.append(UInt8(ascii: " ")) }
+      first = false
+      coordinate(x)
+      bytes.append(UInt8(ascii: ","))
+      coordinate(y)
+    }
+  }
+
   /// ` name="value"`, the value escaped.
   mutating func attribute(_ name: String, _ value: String) {
     raw(" \(name)=\"")
