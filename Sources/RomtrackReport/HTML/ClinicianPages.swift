@@ -1,23 +1,26 @@
 import Dispatch
+import Foundation
 import RomtrackCore
 
-/// Writes every clinician's page into `clinicians/`, rendering a batch of pages on all cores and
-/// then writing the batch, so memory holds a few pages at a time, not all of them.
+/// Writes every clinician's page into `clinicians/`, on all cores: each page is rendered and written
+/// by the same thread, so memory holds one page per core and no core waits for another's writes.
 public enum ClinicianPages {
-  public static func write(_ content: ReportContent, into folder: OutputFolder, batch: Int = 32) throws {
+  public static func write(_ content: ReportContent, into folder: OutputFolder) throws {
     let clinicians = content.cliniciansInOrder.filter { !content.caseloads[$0].isEmpty || hasEpisodes(content, $0) }
-    var start = 0
-    while start < clinicians.count {
-      let part = Array(clinicians[start..<min(start + batch, clinicians.count)])
-      let pages = PageBuffer(count: part.count)
-      DispatchQueue.concurrentPerform(iterations: part.count) { i in
-        pages.set(i, ClinicianPage.html(content, clinician: part[i]))
+    guard let first = clinicians.first else { return }
+    // The folder, made once before the threads start.
+    try folder.write(SafeFileName.clinicianPage(content.clinicianID(first)), ClinicianPage.html(content, clinician: first))
+    let errors = FirstError()
+    let shared = SharedFolder(folder)
+    DispatchQueue.concurrentPerform(iterations: clinicians.count - 1) { i in
+      let k = clinicians[i + 1]
+      do {
+        try shared.folder.write(SafeFileName.clinicianPage(content.clinicianID(k)), ClinicianPage.html(content, clinician: k))
+      } catch {
+        errors.record(error)
       }
-      for (i, k) in part.enumerated() {
-        try folder.write(SafeFileName.clinicianPage(content.clinicianID(k)), pages.take(i))
-      }
-      start += batch
     }
+    if let error = errors.error { throw error }
   }
 
   /// A clinician with any episode in the 12 months gets a page, even with no active client now.
@@ -26,18 +29,26 @@ public enum ClinicianPages {
   }
 }
 
-/// One slot per page, each written by exactly one thread.
-private final class PageBuffer: @unchecked Sendable {
-  private var pages: [[UInt8]]
+/// The output folder shared by the page-writing threads: each writes its own file.
+private final class SharedFolder: @unchecked Sendable {
+  let folder: OutputFolder
+  init(_ folder: OutputFolder) { self.folder = folder }
+}
 
-  init(count: Int) { pages = Array(repeating: [], count: count) }
+/// The first error of several threads.
+private final class FirstError: @unchecked Sendable {
+  private let lock = NSLock()
+  private var first: Error?
 
-  func set(_ i: Int, _ bytes: [UInt8]) {
-    pages.withUnsafeMutableBufferPointer { $0[i] = bytes }
+  func record(_ error: Error) {
+    lock.lock()
+    if first == nil { first = error }
+    lock.unlock()
   }
 
-  func take(_ i: Int) -> [UInt8] {
-    defer { pages[i] = [] }
-    return pages[i]
+  var error: Error? {
+    lock.lock()
+    defer { lock.unlock() }
+    return first
   }
 }
