@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import RomtrackCore
+@testable import RomtrackReport
 
 /// The analysis stage joins the per-series rules: a hand-worked episode with a stalled PHQ-9, a
 /// recovered GAD-7 and a ruptured, unrepaired SRS.
@@ -122,5 +123,24 @@ import Testing
       }
       #expect(r.reasons.contains(.offTrack) == (r.signal == .yellow || r.signal == .red))
     }
+  }
+}
+
+/// Classifying ranges of series on several cores gives exactly what one pass in order gives.
+struct ParallelAnalysisTests {
+  static let sampleFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("data/sample").path
+
+  @Test func rangesOnAllCoresEqualOnePass() throws {
+    let loaded = try InputLoader.load(
+      files: ["outcomes.csv", "alliance.csv"].map { ParallelAnalysisTests.sampleFolder + "/" + $0 }, registry: .builtIn,
+      ingest: IngestOptions(), series: SeriesOptions(asOf: CivilDate(year: 2026, month: 10, day: 31)))
+    let one = Analyzer(registry: .builtIn, parameters: .defaults, seriesPerRange: Int.max).analyze(loaded.table)
+    let many = Analyzer(registry: .builtIn, parameters: .defaults, seriesPerRange: 7).analyze(loaded.table)
+    #expect(Analyzer.ranges(count: loaded.table.series.count, atLeast: 7).count > 1)
+    #expect(one.events == many.events)
+    let csv = { (a: Analysis) in ClientsFile.csv(table: loaded.table, names: loaded.names, registry: .builtIn, analysis: a) }
+    let same = csv(one) == csv(many)
+    #expect(same)
   }
 }

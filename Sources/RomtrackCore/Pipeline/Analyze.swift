@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Stages 3 and 4 of the pipeline: fit each series' trajectory and classify it (METHODS.md sections
 /// 1, 2, 3, 6, 7 and 8). Plain values in, plain values out.
 ///
@@ -91,10 +94,13 @@ public struct Analysis: Sendable {
 public struct Analyzer: Sendable {
   public let registry: InstrumentRegistry
   public let parameters: AnalysisParameters
+  /// The fewest series a core takes at a time (the result does not depend on it).
+  public let seriesPerRange: Int
 
-  public init(registry: InstrumentRegistry, parameters: AnalysisParameters) {
+  public init(registry: InstrumentRegistry, parameters: AnalysisParameters, seriesPerRange: Int = 20_000) {
     self.registry = registry
     self.parameters = parameters
+    self.seriesPerRange = max(1, seriesPerRange)
   }
 
   public func analyze(_ table: SeriesTable) -> Analysis {
@@ -157,85 +163,98 @@ public struct Analyzer: Sendable {
     let pair = (registry.index(of: parameters.pair.first), registry.index(of: parameters.pair.second))
     let pairRule = TalkingTherapiesPairRule(registry: registry, parameters: parameters)
 
-    var events: [SeriesEvent] = []
-    var suddenChanges: [SuddenChange] = []
-    var rupturesFound: [AllianceRupture] = []
-    for (index, series) in table.series.enumerated() {
-      let instrument = Int(series.instrument)
-      let sessions = table.session[series.scores]
-      let scores = table.score[series.scores]
-      var r = results[index]
-      r.trajectory = trajectoryRule.fit(session: sessions, date: table.date[series.scores], score: scores)
-      if let diagnostics = r.trajectory?.diagnostics, !diagnostics.isEmpty {
-        r.diagnostics.append(diagnostics.codes)
-      }
-      switch instruments[instrument].kind {
-      case .outcome:
-        let rule = clinicalRules[instrument]!
-        if r.scoreCount >= 2 {
-          let clinical = rule.classify(intake: r.intake, latest: r.latest)
-          r.clinical = clinical
-          if let issue = clinical.reliableChange.issue { r.diagnostics.append(issue.rawValue) }
-          if let issue = clinical.rangeIssue { r.diagnostics.append(issue.rawValue) }
-          r.talkingTherapies = talkingRules[instrument]?.flags(intake: r.intake, latest: r.latest)
+    // Each series on its own: ranges of series are classified on all cores, each writing its own
+    // slots of `results`; the events of the ranges are joined in series order.
+    let ranges = Analyzer.ranges(count: table.series.count, atLeast: seriesPerRange)
+    let eventsOfRange = RangeEvents(count: ranges.count)
+    results.withUnsafeMutableBufferPointer { buffer in
+      let shared = SharedSlots(buffer)
+      DispatchQueue.concurrentPerform(iterations: ranges.count) { [clinicalRules, talkingRules, gainRules, ruptureRules] part in
+        let slots = shared.buffer
+        var events: [SeriesEvent] = []
+        var suddenChanges: [SuddenChange] = []
+        var rupturesFound: [AllianceRupture] = []
+        for index in ranges[part] {
+          let series = table.series[index]
+        let instrument = Int(series.instrument)
+        let sessions = table.session[series.scores]
+        let scores = table.score[series.scores]
+        var r = slots[index]
+        r.trajectory = trajectoryRule.fit(session: sessions, date: table.date[series.scores], score: scores)
+        if let diagnostics = r.trajectory?.diagnostics, !diagnostics.isEmpty {
+          r.diagnostics.append(diagnostics.codes)
         }
-        let facts = ReliableChangeFacts(
-          reliableImprovement: r.clinical?.reliableChange.isReliableImprovement ?? false,
-          reliableDeterioration: r.clinical?.reliableChange.isReliableDeterioration ?? false,
-          thresholdPoints: rule.reliableChange.threshold ?? .nan,
-          latestInClinicalRange: r.clinical?.clinicalAtLatest ?? (r.scoreCount >= 1 && (rule.clinicalRange?.isMet(by: r.latest) ?? false)))
-        let stall = stallRule.assess(session: sessions, score: scores, reliableChange: facts)
-        r.stall = stall
-        r.reasons.formUnion(stall.reasons)
-        if !stall.diagnostics.isEmpty { r.diagnostics.append(stall.diagnostics.codes) }
-        if gainRules[instrument] == nil { r.diagnostics.append("no_sudden_gain_threshold") }
-        if let gains = gainRules[instrument] {
-          suddenChanges.removeAll(keepingCapacity: true)
-          let counts = gains.detect(sessions: sessions, scores: scores, appendingTo: &suddenChanges)
-          r.suddenGains = counts.gains
-          r.suddenLosses = counts.losses
-          for change in suddenChanges {
-            events.append(SeriesEvent(
-              series: index, kind: change.kind == .gain ? .suddenGain : .suddenLoss, session: change.session,
-              magnitude: change.magnitude, proportion: change.proportion, preMean: change.preMean,
-              postMean: change.postMean, reversal: change.reversed, repaired: nil))
+        switch instruments[instrument].kind {
+        case .outcome:
+          let rule = clinicalRules[instrument]!
+          if r.scoreCount >= 2 {
+            let clinical = rule.classify(intake: r.intake, latest: r.latest)
+            r.clinical = clinical
+            if let issue = clinical.reliableChange.issue { r.diagnostics.append(issue.rawValue) }
+            if let issue = clinical.rangeIssue { r.diagnostics.append(issue.rawValue) }
+            r.talkingTherapies = talkingRules[instrument]?.flags(intake: r.intake, latest: r.latest)
           }
-        }
-      case .alliance:
-        if r.scoreCount > 0 {
-          var sum = 0.0
-          for score in scores where !score.isNaN { sum += score }
-          r.allianceLatest = r.latest
-          r.allianceMean = sum / Double(r.scoreCount)
-          if let cutoff = instruments[instrument].allianceCutoff { r.lowAlliance = cutoff.isMet(by: r.latest) }
-        }
-        if let rule = ruptureRules[instrument] {
-          rupturesFound.removeAll(keepingCapacity: true)
-          let counts = rule.detect(sessions: sessions, scores: scores, appendingTo: &rupturesFound)
-          r.ruptures = counts.ruptures
-          r.rupturesRepaired = counts.repaired
-          for rupture in rupturesFound {
-            // Sessions of a series are strictly increasing: a binary search, so a long series with
-            // many ruptures costs O(r log n) here rather than O(r n).
-            func score(at session: Int32) -> Double {
-              var low = sessions.startIndex, high = sessions.endIndex
-              while low < high {
-                let middle = (low + high) / 2
-                if sessions[middle] < session { low = middle + 1 } else { high = middle }
-              }
-              return low < sessions.endIndex && sessions[low] == session ? scores[low] : .nan
+          let facts = ReliableChangeFacts(
+            reliableImprovement: r.clinical?.reliableChange.isReliableImprovement ?? false,
+            reliableDeterioration: r.clinical?.reliableChange.isReliableDeterioration ?? false,
+            thresholdPoints: rule.reliableChange.threshold ?? .nan,
+            latestInClinicalRange: r.clinical?.clinicalAtLatest ?? (r.scoreCount >= 1 && (rule.clinicalRange?.isMet(by: r.latest) ?? false)))
+          let stall = stallRule.assess(session: sessions, score: scores, reliableChange: facts)
+          r.stall = stall
+          r.reasons.formUnion(stall.reasons)
+          if !stall.diagnostics.isEmpty { r.diagnostics.append(stall.diagnostics.codes) }
+          if gainRules[instrument] == nil { r.diagnostics.append("no_sudden_gain_threshold") }
+          if let gains = gainRules[instrument] {
+            suddenChanges.removeAll(keepingCapacity: true)
+            let counts = gains.detect(sessions: sessions, scores: scores, appendingTo: &suddenChanges)
+            r.suddenGains = counts.gains
+            r.suddenLosses = counts.losses
+            for change in suddenChanges {
+              events.append(SeriesEvent(
+                series: index, kind: change.kind == .gain ? .suddenGain : .suddenLoss, session: change.session,
+                magnitude: change.magnitude, proportion: change.proportion, preMean: change.preMean,
+                postMean: change.postMean, reversal: change.reversed, repaired: nil))
             }
-            events.append(SeriesEvent(
-              series: index, kind: .rupture, session: rupture.session, magnitude: rupture.drop,
-              proportion: nil, preMean: score(at: rupture.previousSession), postMean: score(at: rupture.session),
-              reversal: nil, repaired: rupture.repaired))
           }
+        case .alliance:
+          if r.scoreCount > 0 {
+            var sum = 0.0
+            for score in scores where !score.isNaN { sum += score }
+            r.allianceLatest = r.latest
+            r.allianceMean = sum / Double(r.scoreCount)
+            if let cutoff = instruments[instrument].allianceCutoff { r.lowAlliance = cutoff.isMet(by: r.latest) }
+          }
+          if let rule = ruptureRules[instrument] {
+            rupturesFound.removeAll(keepingCapacity: true)
+            let counts = rule.detect(sessions: sessions, scores: scores, appendingTo: &rupturesFound)
+            r.ruptures = counts.ruptures
+            r.rupturesRepaired = counts.repaired
+            for rupture in rupturesFound {
+              // Sessions of a series are strictly increasing: a binary search, so a long series with
+              // many ruptures costs O(r log n) here rather than O(r n).
+              func score(at session: Int32) -> Double {
+                var low = sessions.startIndex, high = sessions.endIndex
+                while low < high {
+                  let middle = (low + high) / 2
+                  if sessions[middle] < session { low = middle + 1 } else { high = middle }
+                }
+                return low < sessions.endIndex && sessions[low] == session ? scores[low] : .nan
+              }
+              events.append(SeriesEvent(
+                series: index, kind: .rupture, session: rupture.session, magnitude: rupture.drop,
+                proportion: nil, preMean: score(at: rupture.previousSession), postMean: score(at: rupture.session),
+                reversal: nil, repaired: rupture.repaired))
+            }
+          }
+          if r.lowAlliance == true { r.reasons.insert(WorklistReasons(.lowAlliance)) }
+          if r.ruptures > r.rupturesRepaired { r.reasons.insert(WorklistReasons(.ruptureUnrepaired)) }
         }
-        if r.lowAlliance == true { r.reasons.insert(WorklistReasons(.lowAlliance)) }
-        if r.ruptures > r.rupturesRepaired { r.reasons.insert(WorklistReasons(.ruptureUnrepaired)) }
+        slots[index] = r
       }
-      results[index] = r
+        eventsOfRange.set(part, events)
+      }
     }
+    let events = eventsOfRange.joined()
 
     // Per episode: alliance figures onto its outcome rows, the Talking Therapies pair, needs review.
     for episode in table.episodes {
@@ -269,4 +288,32 @@ public struct Analyzer: Sendable {
     }
     return Analysis(series: results, events: events, rules: clinicalRules, withinClientSD: withinSD)
   }
+}
+
+extension Analyzer {
+  /// The series split into ranges of at least `size` for the cores: up to four per core, so a range
+  /// of long series does not hold the others up.
+  static func ranges(count: Int, atLeast size: Int) -> [Range<Int>] {
+    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / size))
+    return (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
+  }
+}
+
+/// The result slots shared by the classifying threads; each writes only the slots of its own range.
+private struct SharedSlots: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<SeriesResult>
+  init(_ buffer: UnsafeMutableBufferPointer<SeriesResult>) { self.buffer = buffer }
+}
+
+/// The events of each range, set by the thread that classified it.
+private final class RangeEvents: @unchecked Sendable {
+  private var parts: [[SeriesEvent]]
+
+  init(count: Int) { parts = Array(repeating: [], count: count) }
+
+  func set(_ part: Int, _ events: [SeriesEvent]) {
+    parts.withUnsafeMutableBufferPointer { $0[part] = events }
+  }
+
+  func joined() -> [SeriesEvent] { parts.flatMap { $0 } }
 }
