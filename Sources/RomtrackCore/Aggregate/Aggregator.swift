@@ -83,7 +83,7 @@ private struct Pass {
           let slot = slotOf[Int(table.series[s].instrument)]
           if slot > 0 { masks[k * slots + slot] |= seriesMask }
         }
-        add(episodes[e], levels: [0, 2], into: cells)
+        add(episodes[e], into: cells)
       }
       // Clients seen: once per group of each level, with the months of all the client's episodes there.
       for level in 0..<3 {
@@ -114,23 +114,10 @@ private struct Pass {
       }
       first = end
     }
-    // The clinician level in clinician order: each clinician's cells (13 windows x the slots) stay in
-    // cache while their episodes are added, where client order would jump between 40,000 clinicians.
-    let clinicianCount = (levelBase[2] - levelBase[1]) / groupStride
-    var byClinician = [Int](repeating: 0, count: clinicianCount + 1)
-    for episode in episodes { byClinician[Int(episode.clinician) + 1] += 1 }
-    for k in 1..<byClinician.count { byClinician[k] += byClinician[k - 1] }
-    var clinicianOrder = [Int](repeating: 0, count: episodes.count)
-    for (e, episode) in episodes.enumerated() {
-      clinicianOrder[byClinician[Int(episode.clinician)]] = e
-      byClinician[Int(episode.clinician)] += 1
-    }
-    for e in clinicianOrder { add(episodes[e], levels: [1], into: cells) }
   }
 
-  /// Adds one episode's counts, outcomes and flags to its cells at the given levels (0 practice,
-  /// 1 clinician, 2 site).
-  func add(_ episode: Episode, levels: [Int], into cells: UnsafeMutableBufferPointer<GroupMeasures>) {
+  /// Adds one episode's counts, outcomes and flags to its practice, clinician and site cells.
+  func add(_ episode: Episode, into cells: UnsafeMutableBufferPointer<GroupMeasures>) {
     guard episode.firstDate != ScoreRows.noDate else { return }
     let start = episode.firstDate
     let ended = episode.status == .ended
@@ -170,7 +157,7 @@ private struct Pass {
     for w in 0..<AggregateTable.windowCount where start <= to[w] && endDay >= from[w] {
       let startedHere = start >= from[w] && start <= to[w]
       let endedHere = ended && endDay >= from[w] && endDay <= to[w]
-      for level in levels {
+      for level in 0..<3 {
         let cell = (level == 0 ? bases.0 : level == 1 ? bases.1 : bases.2) + w * windowStride
         count(&cells[cell], started: startedHere, ended: endedHere, finished: finishedAny, sessions: longest)
         if stalled { cells[cell].stalled += 1 }
