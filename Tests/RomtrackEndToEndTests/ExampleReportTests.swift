@@ -37,6 +37,17 @@ struct ExampleReportTests {
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("manifest.json").path))
   }
 
+  /// A fresh clone has the example without its manifest.json: `make report` must still replace it.
+  @Test func theCommittedExampleCanBeRegeneratedInPlace() throws {
+    let copy = RomtrackProcess.temporaryFolder().appendingPathComponent("2026-10")
+    try FileManager.default.copyItem(at: Self.example, to: copy)
+    try? FileManager.default.removeItem(at: copy.appendingPathComponent("manifest.json"))
+    let run = try RomtrackProcess.run(["report", "--quiet", "--out", copy.path], in: Self.root)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(Self.files(in: copy) == Self.files(in: Self.example))
+    #expect(FileManager.default.fileExists(atPath: copy.appendingPathComponent("manifest.json").path))
+  }
+
   @Test func pagesRequestNothingFromElsewhere() throws {
     for name in Self.files(in: Self.example) where name.hasSuffix(".html") {
       // References inside the page (`url(#dot-outcome)`, the sparkline markers) fetch nothing.

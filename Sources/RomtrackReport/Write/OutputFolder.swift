@@ -157,14 +157,22 @@ public final class OutputFolder {
 
   // MARK: - Helpers
 
-  /// Throws unless `url` is absent, an empty folder, or a report folder (it has a manifest.json).
+  /// The names romtrack writes into a report or export folder. A folder holding only these is one of
+  /// its own, even without its manifest.json (the example report is committed without it).
+  static let ownNames: Set<String> = [
+    "manifest.json", "index.html", "clinicians", "clients.csv", "worklist.csv", "events.csv", "summary.csv",
+    "trends.csv", "model.json", "rejects.csv", "aggregates.csv", "alliance_outcome.csv", "README.txt",
+  ]
+
+  /// Throws unless `url` is absent, an empty folder, or a folder romtrack wrote: one with a
+  /// manifest.json, or holding nothing but the files romtrack writes.
   static func checkReplaceable(_ url: URL) throws {
     guard exists(url) else { return }
     guard isDirectory(url) else {
       throw OutputError(path: url.path, reason: "is a file, not a folder; give --out a folder for the report")
     }
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-    if entries.isEmpty || entries.contains("manifest.json") { return }
+    if entries.isEmpty || entries.contains("manifest.json") || entries.allSatisfy(ownNames.contains) { return }
     throw OutputError(
       path: url.path,
       reason: "is a folder that holds other files, not a report (no manifest.json); the report replaces the"
