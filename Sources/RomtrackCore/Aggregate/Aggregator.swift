@@ -45,16 +45,28 @@ private struct Pass {
   /// First day of each of the 12 months, then the day after the last.
   let monthStarts: [Int32]
   let levelBase: [Int]
+  /// The month bit of each day of the 12 months, from `monthStarts[0]`: one load per score.
+  let bitOfDay: [UInt16]
+
+  init(
+    table: SeriesTable, analysis: Analysis, slotOf: [Int], slots: Int, directions: [Double], from: [Int32],
+    to: [Int32], monthStarts: [Int32], levelBase: [Int]
+  ) {
+    (self.table, self.analysis, self.slotOf, self.slots, self.directions) = (table, analysis, slotOf, slots, directions)
+    (self.from, self.to, self.monthStarts, self.levelBase) = (from, to, monthStarts, levelBase)
+    var bits: [UInt16] = []
+    for m in 0..<12 { bits += repeatElement(1 << UInt16(m), count: Int(monthStarts[m + 1] - monthStarts[m])) }
+    bitOfDay = bits
+  }
 
   var windowStride: Int { slots }
   var groupStride: Int { AggregateTable.windowCount * slots }
 
   /// The bit of the month a day falls in, 0 outside the 12 months.
+  @inline(__always)
   func monthBit(_ day: Int32) -> UInt16 {
-    guard day != ScoreRows.noDate, day >= monthStarts[0], day < monthStarts[12] else { return 0 }
-    var m = 0
-    while day >= monthStarts[m + 1] { m += 1 }
-    return 1 << UInt16(m)
+    let offset = Int(day) - Int(monthStarts[0])
+    return offset >= 0 && offset < bitOfDay.count ? bitOfDay[offset] : 0
   }
 
   /// The first cell of an episode's group at each level.
