@@ -14,7 +14,7 @@ struct ExampleReportTests {
     var names: [String] = []
     while let name = enumerator?.nextObject() as? String {
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory)
+      _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory)
       if !isDirectory.boolValue && name != "manifest.json" { names.append(name) }
     }
     return names.sorted()
