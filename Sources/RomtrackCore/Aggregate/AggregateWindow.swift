@@ -1,12 +1,6 @@
 /// A span of days the aggregates of METHODS.md section 9 are counted over: one calendar month, or
 /// the trailing 12 months ending with the report month.
 public struct AggregateWindow: Sendable, Hashable {
-  public enum Span: String, Sendable {
-    case month
-    case trailing12Months = "12_months"
-  }
-
-  public var span: Span
   /// First and last day, inclusive.
   public var from: CivilDate
   public var to: CivilDate
@@ -14,18 +8,12 @@ public struct AggregateWindow: Sendable, Hashable {
   public var label: String
 
   public static func month(_ month: YearMonth) -> AggregateWindow {
-    AggregateWindow(span: .month, from: month.firstDay, to: month.lastDay, label: month.description)
+    AggregateWindow(from: month.firstDay, to: month.lastDay, label: month.description)
   }
 
   /// The 12 months ending with `month`.
   public static func trailingYear(endingWith month: YearMonth) -> AggregateWindow {
     let first = month.adding(months: -11)
-    return AggregateWindow(
-      span: .trailing12Months, from: first.firstDay, to: month.lastDay, label: "\(first)..\(month)")
+    return AggregateWindow(from: first.firstDay, to: month.lastDay, label: "\(first)..\(month)")
   }
-
-  /// True when the inclusive day span `[start, end]` meets the window.
-  func overlaps(start: Int32, end: Int32) -> Bool { start <= to.days && end >= from.days }
-
-  func contains(_ day: Int32) -> Bool { day >= from.days && day <= to.days }
 }

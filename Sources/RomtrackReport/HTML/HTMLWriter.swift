@@ -54,18 +54,4 @@ struct HTMLWriter {
     text(value)
     raw("\"")
   }
-
-  /// `<tag>text</tag>` with the text escaped; `attributes` is the page's own markup (classes).
-  mutating func element(_ tag: String, _ value: String, attributes: String = "") {
-    raw("<\(tag)\(attributes.isEmpty ? "" : " " + attributes)>")
-    text(value)
-    raw("</\(tag)>")
-  }
-
-  /// The same escaping as a `String`, for places that build a label first.
-  static func escaped(_ value: String) -> String {
-    var w = HTMLWriter(capacity: value.utf8.count + 16)
-    w.text(value)
-    return String(decoding: w.bytes, as: UTF8.self)
-  }
 }

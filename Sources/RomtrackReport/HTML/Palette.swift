@@ -13,7 +13,6 @@ enum Palette {
   static let purple = "#CC79A7"
   static let grey = "#8C8C8C"
   static let light = "#D9D9D9"
-  static let ink = "#1A1A1A"
 
   static func category(_ category: OutcomeCategory) -> String {
     switch category {
