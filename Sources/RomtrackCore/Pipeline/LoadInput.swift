@@ -21,6 +21,27 @@ public struct StageTiming: Sendable, Equatable, Codable {
   }
 }
 
+/// Times the consecutive stages of a run: each `lap` records the time since the previous lap (or
+/// since the clock was made) under the stage's name.
+public struct StageClock: Sendable {
+  public private(set) var timings: [StageTiming]
+  private var last = ContinuousClock.now
+
+  /// A clock starting now, after the stages already in `timings`.
+  public init(timings: [StageTiming] = []) { self.timings = timings }
+
+  public mutating func lap(_ stage: String) {
+    let now = ContinuousClock.now
+    timings.append(StageTiming(stage: stage, seconds: last.duration(to: now).seconds))
+    last = now
+  }
+
+  /// A part of a stage measured inside it (`ingest.parse`), recorded as it is.
+  public mutating func record(_ stage: String, seconds: Double) {
+    timings.append(StageTiming(stage: stage, seconds: seconds))
+  }
+}
+
 public enum InputLoader {
   /// Reads `files` and groups their rows into series.
   ///
@@ -33,20 +54,11 @@ public enum InputLoader {
     files: [String], registry: InstrumentRegistry, ingest: IngestOptions, series: SeriesOptions,
     asOfFromLatest: ((CivilDate) -> CivilDate)? = nil
   ) throws -> LoadedInput {
-    let clock = ContinuousClock()
-    var timings: [StageTiming] = []
-    var started = clock.now
-    func lap(_ stage: String) {
-      let now = clock.now
-      let elapsed = started.duration(to: now)
-      timings.append(StageTiming(stage: stage, seconds: elapsed.seconds))
-      started = now
-    }
-
+    var clock = StageClock()
     var input = try CSVIngest(registry: registry, options: ingest).read(files: files)
-    lap("ingest")
-    timings.append(StageTiming(stage: "ingest.parse", seconds: input.parseSeconds))
-    timings.append(StageTiming(stage: "ingest.merge", seconds: input.mergeSeconds))
+    clock.lap("ingest")
+    clock.record("ingest.parse", seconds: input.parseSeconds)
+    clock.record("ingest.merge", seconds: input.mergeSeconds)
     var series = series
     if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate {
       series.asOf = choose(latest)
@@ -67,7 +79,7 @@ public enum InputLoader {
     }
     let order = Dictionary(uniqueKeysWithValues: files.enumerated().map { ($1, $0) })
     rejects.sort { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) }
-    lap("series")
+    clock.lap("series")
 
     var counts = Reconciliation()
     counts.rowsRead = input.files.reduce(0) { $0 + $1.rowsRead }
@@ -80,6 +92,6 @@ public enum InputLoader {
     for r in rejects { counts.rejectedByReason[r.reason.rawValue, default: 0] += 1 }
     return LoadedInput(
       names: input.names, table: build.table, rejects: rejects, files: input.files,
-      reconciliation: counts, timings: timings)
+      reconciliation: counts, timings: clock.timings)
   }
 }

@@ -35,8 +35,8 @@ struct PeriodRun {
   let models: [ExpectedResponseUse]
   let aggregates: AggregateTable
   let hashes: InputHashes
-  private(set) var timings: [StageTiming]
-  private var phase = ContinuousClock.now
+  /// Every stage's time so far, the reading stages first.
+  private(set) var clock: StageClock
 
   init(input: InputOptions, methods: AnalysisOptions, period: PeriodOptions) throws {
     configuration = try input.loadConfiguration()
@@ -54,16 +54,10 @@ struct PeriodRun {
     self.asOf = asOf
     month = YearMonth(year: asOf.components.year, month: asOf.components.month)
     hashes = InputHashes(paths: files)
-    var timings = loaded.timings
-    var phase = ContinuousClock.now
-    func lap(_ name: String) {
-      let now = ContinuousClock.now
-      timings.append(StageTiming(stage: name, seconds: phase.duration(to: now).seconds))
-      phase = now
-    }
+    var clock = StageClock(timings: loaded.timings)
     Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
     var analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
-    lap("analyse")
+    clock.lap("analyse")
     let saved: [String: (fit: GrowthModelFit, source: String)]
     do { saved = try ExpectedResponseStage.load(paths: period.etrModel) } catch {
       throw RunFailure.input("--etr-model: \(error)")
@@ -71,25 +65,20 @@ struct PeriodRun {
     models = ExpectedResponseStage(registry: configuration.registry, parameters: parameters, saved: saved)
       .apply(to: &analysis, table: loaded.table)
     self.analysis = analysis
-    lap("expected response")
+    clock.lap("expected response")
     aggregates = Aggregator(registry: configuration.registry)
       .aggregate(table: loaded.table, names: loaded.names, analysis: analysis, month: month)
-    lap("aggregate")
-    self.timings = timings
-    self.phase = phase
+    clock.lap("aggregate")
+    self.clock = clock
   }
 
   /// Records the time since the previous stage ended under `name`.
-  mutating func lap(_ name: String) {
-    let now = ContinuousClock.now
-    timings.append(StageTiming(stage: name, seconds: phase.duration(to: now).seconds))
-    phase = now
-  }
+  mutating func lap(_ name: String) { clock.lap(name) }
 
   /// The manifest of this run, with every stage's time so far and the inputs' SHA-256.
   func manifest(notes: [String] = []) -> Manifest {
     var withTimings = loaded
-    withTimings.timings = timings
+    withTimings.timings = clock.timings
     return Manifest(
       version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOf,
       parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes)
