@@ -56,19 +56,12 @@ struct Export: ParsableCommand {
 
   func run() throws {
     let key = try saltFile.map(Export.readSalt)
-    // An --out that cannot be written is refused before the input is read, not after the analysis.
-    let named = try out.map(OutputFolder.init(path:))
-    var run: PeriodRun
-    do { run = try PeriodRun(input: input, methods: methods, period: period) } catch {
-      named?.discard()
-      throw error
-    }
+    var (run, folder) = try PeriodRun.start(input: input, methods: methods, period: period, out: out, defaultRoot: "exports")
     let threshold = suppress ?? run.parameters.suppress
     let suppression = AggregateFiles.Suppression(threshold: threshold)
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let levels = Level.allCases.filter { by.contains($0) }.map(\.aggregateLevel)
     let rename: (String) -> String = { id in key.map { ResearchClientsFile.clinicianPseudonym(id, key: $0) } ?? id }
-    let folder = try named ?? OutputFolder(path: "exports/\(run.month)")
     var written = ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv"]
     do {
       try folder.write("aggregates.csv", AggregateFiles.summary(run.aggregates, names: loaded.names, registry: registry, levels: levels, suppression: suppression, clinicianName: rename))

@@ -72,6 +72,20 @@ struct PeriodRun {
     self.clock = clock
   }
 
+  /// The run and its output folder: `--out`, opened (and so checked) before the input is read rather
+  /// than after the analysis, or `<defaultRoot>/<period>` once the period is known.
+  static func start(
+    input: InputOptions, methods: AnalysisOptions, period: PeriodOptions, out: String?, defaultRoot: String
+  ) throws -> (PeriodRun, OutputFolder) {
+    let named = try out.map(OutputFolder.init(path:))
+    let run: PeriodRun
+    do { run = try PeriodRun(input: input, methods: methods, period: period) } catch {
+      named?.discard()
+      throw error
+    }
+    return (run, try named ?? OutputFolder(path: "\(defaultRoot)/\(run.month)"))
+  }
+
   /// Records the time since the previous stage ended under `name`.
   mutating func lap(_ name: String) { clock.lap(name) }
 

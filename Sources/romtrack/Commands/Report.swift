@@ -26,17 +26,10 @@ struct Report: ParsableCommand {
 
   func run() throws {
     let started = ContinuousClock.now
-    // An --out that cannot be written is refused before the input is read, not after the analysis.
-    let named = try out.map(OutputFolder.init(path:))
-    var run: PeriodRun
-    do { run = try PeriodRun(input: input, methods: methods, period: period) } catch {
-      named?.discard()
-      throw error
-    }
+    var (run, folder) = try PeriodRun.start(input: input, methods: methods, period: period, out: out, defaultRoot: "reports")
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let (table, names, analysis) = (loaded.table, loaded.names, run.analysis)
     Console.progress("writing the report", quiet: input.quiet)
-    let folder = try named ?? OutputFolder(path: "reports/\(run.month)")
     do {
       let (aggregates, models) = (run.aggregates, run.models)
       let content = ReportContent(
