@@ -117,9 +117,7 @@ public struct CSVWriter: Sendable {
   /// The bytes `text(value)` writes for one cell, without the separator: for values written on many
   /// rows, such as ids, escaped once and then appended with `escapedCell(_:)`.
   public static func escapedCell(_ value: String) -> [UInt8] {
-    var w = CSVWriter(header: [])
-    w.bytes.removeAll(keepingCapacity: true)
-    w.cellsInRow = 0
+    var w = CSVWriter(continuingWithCapacity: value.utf8.count + 3)
     w.text(value)
     return w.bytes
   }
