@@ -32,23 +32,37 @@ public struct PooledWithinClientSD: Sendable, Equatable {
 
   public init() {}
 
-  /// Adds one series' scores (NaN = missing). Two passes over the slice, no allocation.
+  /// Adds one series' scores (NaN = missing).
   public mutating func add(scores: ArraySlice<Double>) {
+    let observed = scores.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
+    add(count: observed, squares: PooledWithinClientSD.squares(of: scores))
+  }
+
+  /// Adds one series given its number of observed scores and `squares(of:)` of them: lets the sums of
+  /// squares be found on several threads and still be added in series order.
+  public mutating func add(count: Int, squares: Double) {
+    guard count >= 2 else { return }
+    sumOfSquares += squares
+    degreesOfFreedom += count - 1
+    seriesCount += 1
+  }
+
+  /// `sum (x - mean)^2` over a series' observed scores (NaN = missing): two passes over the slice, no
+  /// allocation; NaN with fewer than 2 observed scores.
+  public static func squares(of scores: ArraySlice<Double>) -> Double {
     var count = 0
     var sum = 0.0
     for x in scores where !x.isNaN {
       count += 1
       sum += x
     }
-    guard count >= 2 else { return }
+    guard count >= 2 else { return .nan }
     let mean = sum / Double(count)
     var squares = 0.0
     for x in scores where !x.isNaN {
       squares += (x - mean) * (x - mean)
     }
-    sumOfSquares += squares
-    degreesOfFreedom += count - 1
-    seriesCount += 1
+    return squares
   }
 
   /// Adds another partial pool (e.g. from another thread's share of the series).

@@ -105,28 +105,42 @@ public struct Analyzer: Sendable {
 
   public func analyze(_ table: SeriesTable) -> Analysis {
     let instruments = registry.instruments
-    var results = [SeriesResult](repeating: SeriesResult(), count: table.series.count)
+    let ranges = Analyzer.ranges(count: table.series.count, atLeast: seriesPerRange)
 
-    // Intake, latest and counts; the sample moments per instrument.
+    // Intake, latest and counts of each series, on all cores; with each alliance series' sum of
+    // squared deviations from its mean, for the pooled within-client SD.
+    var squares = [Double](repeating: .nan, count: table.series.count)
+    var results = [SeriesResult](unsafeUninitializedCapacity: table.series.count) { buffer, initialized in
+      let shared = Shared(buffer)
+      squares.withUnsafeMutableBufferPointer { squaresBuffer in
+        let sharedSquares = Shared(squaresBuffer)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+          for index in ranges[part] {
+            let series = table.series[index]
+            (shared.buffer.baseAddress! + index).initialize(to: Analyzer.counts(of: series, in: table))
+            if instruments[Int(series.instrument)].kind == .alliance {
+              sharedSquares.buffer[index] = PooledWithinClientSD.squares(of: table.score[series.scores])
+            }
+          }
+        }
+      }
+      initialized = table.series.count
+    }
+
+    // The sample moments and pools per instrument, added in series order (so the sums, and every
+    // rule built on them, do not depend on how the series were split across the cores).
     var moments = [SampleMoments](repeating: SampleMoments(), count: instruments.count)
     var pools = [PooledWithinClientSD](repeating: PooledWithinClientSD(), count: instruments.count)
-    for (index, series) in table.series.enumerated() {
-      var r = SeriesResult()
-      for k in series.scores where !table.score[k].isNaN {
-        if r.scoreCount == 0 {
-          r.intake = table.score[k]
-          r.firstSession = table.session[k]
+    results.withUnsafeBufferPointer { results in
+      for (index, series) in table.series.enumerated() {
+        let instrument = Int(series.instrument)
+        if results[index].scoreCount >= 2 {
+          moments[instrument].add(intake: results[index].intake, latest: results[index].latest)
         }
-        r.latest = table.score[k]
-        r.lastSession = table.session[k]
-        r.scoreCount += 1
+        if instruments[instrument].kind == .alliance {
+          pools[instrument].add(count: results[index].scoreCount, squares: squares[index])
+        }
       }
-      if let first = series.scores.first { r.firstDate = table.date[first] }
-      if let last = series.scores.last { r.lastDate = table.date[last] }
-      let instrument = Int(series.instrument)
-      if r.scoreCount >= 2 { moments[instrument].add(intake: r.intake, latest: r.latest) }
-      if instruments[instrument].kind == .alliance { pools[instrument].add(scores: table.score[series.scores]) }
-      results[index] = r
     }
 
     // Rules, once per instrument.
@@ -165,10 +179,9 @@ public struct Analyzer: Sendable {
 
     // Each series on its own: ranges of series are classified on all cores, each writing its own
     // slots of `results`; the events of the ranges are joined in series order.
-    let ranges = Analyzer.ranges(count: table.series.count, atLeast: seriesPerRange)
     let eventsOfRange = RangeEvents(count: ranges.count)
     results.withUnsafeMutableBufferPointer { buffer in
-      let shared = SharedSlots(buffer)
+      let shared = Shared(buffer)
       DispatchQueue.concurrentPerform(iterations: ranges.count) { [clinicalRules, talkingRules, gainRules, ruptureRules] part in
         let slots = shared.buffer
         var events: [SeriesEvent] = []
@@ -257,33 +270,41 @@ public struct Analyzer: Sendable {
     let events = eventsOfRange.joined()
 
     // Per episode: alliance figures onto its outcome rows, the Talking Therapies pair, needs review.
-    for episode in table.episodes {
-      let members = episode.series
-      let alliance = members.first { instruments[Int(table.series[$0].instrument)].kind == .alliance }
-      let hasOutcome = members.contains { instruments[Int(table.series[$0].instrument)].kind == .outcome }
-      for s in members where instruments[Int(table.series[s].instrument)].kind == .outcome {
-        guard let a = alliance else { continue }
-        results[s].allianceLatest = results[a].allianceLatest
-        results[s].allianceMean = results[a].allianceMean
-        results[s].lowAlliance = results[a].lowAlliance
-        results[s].ruptures = results[a].ruptures
-        results[s].rupturesRepaired = results[a].rupturesRepaired
-        results[s].reasons.formUnion(results[a].reasons.intersection([WorklistReasons(.lowAlliance), WorklistReasons(.ruptureUnrepaired)]))
-      }
-      if let pairRule, let first = pair.0, let second = pair.1,
-        let a = members.first(where: { Int(table.series[$0].instrument) == first }),
-        let b = members.first(where: { Int(table.series[$0].instrument) == second }),
-        results[a].scoreCount >= 2, results[b].scoreCount >= 2
-      {
-        let flags = pairRule.flags(
-          first: (results[a].intake, results[a].latest), second: (results[b].intake, results[b].latest))
-        results[a].pairFlags = flags
-        results[b].pairFlags = flags
-      }
-      for s in members {
-        let isOutcome = instruments[Int(table.series[s].instrument)].kind == .outcome
-        // Alliance-only episodes are reviewed on their alliance rows; otherwise on the outcome rows.
-        results[s].needsReview = episode.status == .active && !results[s].reasons.isEmpty && (isOutcome || !hasOutcome)
+    // An episode touches only its own series, so ranges of episodes run on all cores.
+    let episodeRanges = Analyzer.ranges(count: table.episodes.count, atLeast: seriesPerRange)
+    results.withUnsafeMutableBufferPointer { buffer in
+      let shared = Shared(buffer)
+      DispatchQueue.concurrentPerform(iterations: episodeRanges.count) { part in
+        let results = shared.buffer
+        for episode in table.episodes[episodeRanges[part]] {
+          let members = episode.series
+          let alliance = members.first { instruments[Int(table.series[$0].instrument)].kind == .alliance }
+          let hasOutcome = members.contains { instruments[Int(table.series[$0].instrument)].kind == .outcome }
+          for s in members where instruments[Int(table.series[s].instrument)].kind == .outcome {
+            guard let a = alliance else { continue }
+            results[s].allianceLatest = results[a].allianceLatest
+            results[s].allianceMean = results[a].allianceMean
+            results[s].lowAlliance = results[a].lowAlliance
+            results[s].ruptures = results[a].ruptures
+            results[s].rupturesRepaired = results[a].rupturesRepaired
+            results[s].reasons.formUnion(results[a].reasons.intersection([WorklistReasons(.lowAlliance), WorklistReasons(.ruptureUnrepaired)]))
+          }
+          if let pairRule, let first = pair.0, let second = pair.1,
+            let a = members.first(where: { Int(table.series[$0].instrument) == first }),
+            let b = members.first(where: { Int(table.series[$0].instrument) == second }),
+            results[a].scoreCount >= 2, results[b].scoreCount >= 2
+          {
+            let flags = pairRule.flags(
+              first: (results[a].intake, results[a].latest), second: (results[b].intake, results[b].latest))
+            results[a].pairFlags = flags
+            results[b].pairFlags = flags
+          }
+          for s in members {
+            let isOutcome = instruments[Int(table.series[s].instrument)].kind == .outcome
+            // Alliance-only episodes are reviewed on their alliance rows; otherwise on the outcome rows.
+            results[s].needsReview = episode.status == .active && !results[s].reasons.isEmpty && (isOutcome || !hasOutcome)
+          }
+          }
       }
     }
     return Analysis(series: results, events: events, rules: clinicalRules, withinClientSD: withinSD)
@@ -291,18 +312,30 @@ public struct Analyzer: Sendable {
 }
 
 extension Analyzer {
+  /// A series' result before classification: the number of observed scores, the first and last
+  /// observed score (intake and latest) with their sessions, and the first and last dates.
+  static func counts(of series: Series, in table: SeriesTable) -> SeriesResult {
+    var r = SeriesResult()
+    for k in series.scores where !table.score[k].isNaN {
+      if r.scoreCount == 0 {
+        r.intake = table.score[k]
+        r.firstSession = table.session[k]
+      }
+      r.latest = table.score[k]
+      r.lastSession = table.session[k]
+      r.scoreCount += 1
+    }
+    if let first = series.scores.first { r.firstDate = table.date[first] }
+    if let last = series.scores.last { r.lastDate = table.date[last] }
+    return r
+  }
+
   /// The series split into ranges of at least `size` for the cores: up to four per core, so a range
   /// of long series does not hold the others up.
   static func ranges(count: Int, atLeast size: Int) -> [Range<Int>] {
     let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / size))
     return (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
   }
-}
-
-/// The result slots shared by the classifying threads; each writes only the slots of its own range.
-private struct SharedSlots: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<SeriesResult>
-  init(_ buffer: UnsafeMutableBufferPointer<SeriesResult>) { self.buffer = buffer }
 }
 
 /// The events of each range, set by the thread that classified it.
