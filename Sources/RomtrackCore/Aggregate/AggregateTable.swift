@@ -19,8 +19,10 @@ public struct AggregateTable: Sendable {
   public let instruments: [Int]
   /// Number of groups per level: 1 for the practice, then one per clinician and site name.
   public let groupCounts: [Level: Int]
-  /// Every cell of every level: the practice's, then the clinicians', then the sites'.
-  var cells: [GroupMeasures]
+  /// Every cell of every level: the practice's, then the clinicians', then the sites' (`cellCount` of
+  /// them, filled by `Aggregator`).
+  var cells: [GroupMeasures] = []
+  let cellCount: Int
   /// Where each level's cells begin in `cells`, in `Level.allCases` order.
   let levelBase: [Int]
 
@@ -42,7 +44,7 @@ public struct AggregateTable: Sendable {
       total += groupCounts[level, default: 1] * perGroup
     }
     levelBase = bases
-    cells = [GroupMeasures](repeating: GroupMeasures(), count: total)
+    cellCount = total
   }
 
   /// The index in `cells` of one group's window and slot.
