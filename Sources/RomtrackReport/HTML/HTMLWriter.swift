@@ -6,7 +6,9 @@ import RomtrackCore
 struct HTMLWriter {
   private(set) var bytes: [UInt8] = []
 
-  init(capacity: Int = 16_384) { bytes.reserveCapacity(capacity) }
+  /// - Parameter capacity: the expected size in bytes, reserved up front (in a buffer from
+  ///   `BufferPool`, where `ParallelWrites` returns it once the page is written).
+  init(capacity: Int = 16_384) { bytes = BufferPool.take(capacity: capacity) }
 
   /// The page's own markup, written as is.
   mutating func raw(_ markup: String) {
@@ -18,16 +20,31 @@ struct HTMLWriter {
   mutating func text(_ value: String) {
     var value = value
     value.withUTF8 { utf8 in
-      for b in utf8 {
-        switch b {
-        case UInt8(ascii: "&"): raw("&amp;")
-        case UInt8(ascii: "<"): raw("&lt;")
-        case UInt8(ascii: ">"): raw("&gt;")
-        case UInt8(ascii: "\""): raw("&quot;")
-        case UInt8(ascii: "'"): raw("&#39;")
-        default: bytes.append(b)
-        }
+      // Runs without a character to escape are copied whole.
+      var rest = utf8[...]
+      while let special = rest.firstIndex(where: HTMLWriter.needsEscape) {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[..<special]))
+        escape(rest[special])
+        rest = rest[(special + 1)...]
       }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest))
+    }
+  }
+
+  @inline(__always)
+  static func needsEscape(_ b: UInt8) -> Bool {
+    b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"")
+      || b == UInt8(ascii: "'")
+  }
+
+  private mutating func escape(_ b: UInt8) {
+    switch b {
+    case UInt8(ascii: "&"): raw("&amp;")
+    case UInt8(ascii: "<"): raw("&lt;")
+    case UInt8(ascii: ">"): raw("&gt;")
+    case UInt8(ascii: "\""): raw("&quot;")
+    case UInt8(ascii: "'"): raw("&#39;")
+    default: bytes.append(b)
     }
   }
 

@@ -31,19 +31,27 @@ public enum AggregateFiles {
     levels: [AggregateTable.Level] = AggregateTable.Level.allCases, suppression: Suppression? = nil,
     clinicianName: (String) -> String = { $0 }
   ) -> [UInt8] {
+    let rows = Rows(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName)
+    return summary(table, rows: rows, suppression: suppression, part: 0, of: 1)
+  }
+
+  /// Part `part` of `parts` of summary.csv (the header with the first): the parts, joined in order,
+  /// are the whole file.
+  public static func summary(_ table: AggregateTable, rows: Rows, suppression: Suppression? = nil, part: Int, of parts: Int) -> [UInt8] {
     var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
-    var w = CSVWriter(header: header)
-    forEachRow(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName) { level, group, name, slot, instrument in
+    let range = rows.part(part, of: parts)
+    var w = part == 0 ? CSVWriter(header: header, capacity: 640 * range.count) : CSVWriter(continuingWithCapacity: 640 * range.count)
+    for row in rows.list[range] {
       for window in [11, AggregateTable.trailingYear] {
         let span = table.windows[window]
-        w.text(level.rawValue)
-        w.text(name)
+        w.text(row.level.rawValue)
+        w.text(row.name)
         w.text(span.label)
         w.isoDate(span.from.days)
         w.isoDate(span.to.days)
-        w.text(instrument)
-        w.measures(table.measures(level: level, group: group, window: window, slot: slot), outcomes: slot > 0, suppression: suppression)
+        w.text(row.instrument)
+        w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -57,16 +65,25 @@ public enum AggregateFiles {
     levels: [AggregateTable.Level] = AggregateTable.Level.allCases, suppression: Suppression? = nil,
     clinicianName: (String) -> String = { $0 }
   ) -> [UInt8] {
+    let rows = Rows(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName)
+    return trends(table, rows: rows, suppression: suppression, part: 0, of: 1)
+  }
+
+  /// Part `part` of `parts` of trends.csv (the header with the first): the parts, joined in order,
+  /// are the whole file.
+  public static func trends(_ table: AggregateTable, rows: Rows, suppression: Suppression? = nil, part: Int, of parts: Int) -> [UInt8] {
     var header = ["level", "group", "instrument", "month"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
-    var w = CSVWriter(header: header)
-    forEachRow(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName) { level, group, name, slot, instrument in
+    let range = rows.part(part, of: parts)
+    let months = table.months.map(\.description)
+    var w = part == 0 ? CSVWriter(header: header, capacity: 1_500 * range.count) : CSVWriter(continuingWithCapacity: 1_500 * range.count)
+    for row in rows.list[range] {
       for window in 0..<12 {
-        w.text(level.rawValue)
-        w.text(name)
-        w.text(instrument)
-        w.text(table.months[window].description)
-        w.measures(table.measures(level: level, group: group, window: window, slot: slot), outcomes: slot > 0, suppression: suppression)
+        w.text(row.level.rawValue)
+        w.text(row.name)
+        w.text(row.instrument)
+        w.text(months[window])
+        w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -74,31 +91,49 @@ public enum AggregateFiles {
     return w.bytes
   }
 
-  /// The groups of each level in name order, and per group the instrument slots with any activity.
-  /// `clinicianName` renames clinicians (to pseudonyms in research exports) before they are sorted.
-  static func forEachRow(
-    _ table: AggregateTable, names: NameTables, registry: InstrumentRegistry, levels: [AggregateTable.Level],
-    clinicianName: (String) -> String, _ body: (AggregateTable.Level, Int, String, Int, String) -> Void
-  ) {
-    for level in levels {
-      let groupNames: [String]
-      switch level {
-      case .practice: groupNames = ["practice"]
-      case .clinician: groupNames = (names.clinicians.isEmpty ? [""] : names.clinicians).map(clinicianName)
-      case .site: groupNames = names.sites.isEmpty ? [""] : names.sites
-      }
-      let order = groupNames.indices.sorted { groupNames[$0] < groupNames[$1] }
-      for group in order {
-        for slot in 0..<table.slotCount {
-          let active = (0..<AggregateTable.windowCount).contains { window in
-            let m = table.measures(level: level, group: group, window: window, slot: slot)
-            return m.episodesActive > 0 || m.clientsSeen > 0
+  /// The groups of each level in name order, and per group the instrument slots with any activity:
+  /// the rows of summary.csv and trends.csv, each written once per window. `clinicianName` renames
+  /// clinicians (to pseudonyms in research exports) before they are sorted.
+  public struct Rows: Sendable {
+    public struct Row: Sendable {
+      var level: AggregateTable.Level
+      var group: Int
+      var name: String
+      var slot: Int
+      var instrument: String
+    }
+
+    public private(set) var list: [Row] = []
+
+    public init(
+      _ table: AggregateTable, names: NameTables, registry: InstrumentRegistry,
+      levels: [AggregateTable.Level] = AggregateTable.Level.allCases, clinicianName: (String) -> String = { $0 }
+    ) {
+      for level in levels {
+        let groupNames: [String]
+        switch level {
+        case .practice: groupNames = ["practice"]
+        case .clinician: groupNames = (names.clinicians.isEmpty ? [""] : names.clinicians).map(clinicianName)
+        case .site: groupNames = names.sites.isEmpty ? [""] : names.sites
+        }
+        let order = groupNames.indices.sorted { groupNames[$0] < groupNames[$1] }
+        for group in order {
+          for slot in 0..<table.slotCount {
+            let active = (0..<AggregateTable.windowCount).contains { window in
+              let m = table.measures(level: level, group: group, window: window, slot: slot)
+              return m.episodesActive > 0 || m.clientsSeen > 0
+            }
+            guard active || (level == .practice && slot == 0) else { continue }
+            let instrument = slot == 0 ? "all" : registry.instruments[table.instruments[slot - 1]].name
+            list.append(Row(level: level, group: group, name: groupNames[group], slot: slot, instrument: instrument))
           }
-          guard active || (level == .practice && slot == 0) else { continue }
-          let instrument = slot == 0 ? "all" : registry.instruments[table.instruments[slot - 1]].name
-          body(level, group, groupNames[group], slot, instrument)
         }
       }
+    }
+
+    /// The rows of part `part` of `parts`.
+    func part(_ part: Int, of parts: Int) -> Range<Int> {
+      (list.count * part / parts)..<(list.count * (part + 1) / parts)
     }
   }
 }
@@ -143,13 +178,13 @@ extension CSVWriter {
   }
 
   /// A count, or `<limit` below it.
-  private mutating func count(_ value: Int, _ limit: Int) {
-    if value < limit { text("<\(limit)") } else { integer(value) }
+  private mutating func count(_ value: Int32, _ limit: Int) {
+    if value < limit { text("<\(limit)") } else { integer(Int(value)) }
   }
 
   /// A rate and its Wilson interval (4 decimals); `<limit` in all three cells when its numerator or
   /// denominator is below the limit; empty without a denominator.
-  private mutating func rate(_ interval: WilsonInterval?, _ limit: Int, _ successes: Int, _ trials: Int) {
+  private mutating func rate(_ interval: WilsonInterval?, _ limit: Int, _ successes: Int32, _ trials: Int32) {
     guard let interval else {
       for _ in 0..<3 { text("") }
       return
@@ -164,7 +199,7 @@ extension CSVWriter {
   }
 
   /// A mean or effect size, `<limit` when it rests on fewer than `limit` episodes.
-  private mutating func value(_ x: Double?, decimals: Int, basis: Int, _ limit: Int) {
+  private mutating func value(_ x: Double?, decimals: Int, basis: Int32, _ limit: Int) {
     if x != nil && basis < limit { text("<\(limit)") } else { number(x, decimals: decimals) }
   }
 }

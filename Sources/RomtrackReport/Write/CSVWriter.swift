@@ -14,21 +14,38 @@ public struct CSVWriter: Sendable {
   public private(set) var bytes: [UInt8] = []
   private var cellsInRow = 0
 
-  /// - Parameter capacity: the expected size in bytes, reserved up front.
+  /// - Parameter capacity: the expected size in bytes, reserved up front (in a buffer from
+  ///   `BufferPool`, where `ParallelWrites` returns it once the file is written).
   public init(header: [String], capacity: Int = 0) {
-    bytes.reserveCapacity(capacity)
+    self.init(continuingWithCapacity: capacity)
     row(header)
   }
 
   /// A writer for rows that continue a file another writer began, header and all (a part of a file
   /// made on several cores).
   public init(continuingWithCapacity capacity: Int) {
-    bytes.reserveCapacity(capacity)
+    bytes = BufferPool.take(capacity: capacity)
   }
+
+  /// A writer for a few cells, in a buffer of its own.
+  private init() {}
 
   /// Appends a text cell.
   public mutating func text(_ value: String) {
     separate()
+    // Most cells (ids, codes, words) need no quotes, prefix or NUL replacement: one scan, one copy.
+    let plain = value.utf8.withContiguousStorageIfAvailable { cell -> Bool in
+      guard cell.allSatisfy({ ($0 > UInt8(ascii: "\"") && $0 != UInt8(ascii: ",")) || $0 == UInt8(ascii: " ") }),
+        !(cell.first.map(CSVWriter.startsFormula) ?? false)
+      else { return false }
+      bytes.append(contentsOf: cell)
+      return true
+    }
+    if plain != true { escaped(value) }
+  }
+
+  /// A text cell that needs quotes, a formula prefix or NUL replacement (or is not contiguous UTF-8).
+  private mutating func escaped(_ value: String) {
     var value = value
     // One scan decides both: a NUL to replace, and whether the cell needs quotes.
     var hasNUL = false
@@ -54,6 +71,14 @@ public struct CSVWriter: Sendable {
         bytes.append(contentsOf: cell)
       }
     }
+  }
+
+  /// Appends `true`, `false` or an empty cell.
+  public mutating func flag(_ value: Bool?) {
+    separate()
+    guard let value else { return }
+    let word: StaticString = value ? "true" : "false"
+    bytes.append(contentsOf: UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
   }
 
   /// Appends a number with fixed decimals (`.` decimal point), or an empty cell for nil and NaN.
@@ -117,7 +142,7 @@ public struct CSVWriter: Sendable {
   /// The bytes `text(value)` writes for one cell, without the separator: for values written on many
   /// rows, such as ids, escaped once and then appended with `escapedCell(_:)`.
   public static func escapedCell(_ value: String) -> [UInt8] {
-    var w = CSVWriter(continuingWithCapacity: value.utf8.count + 3)
+    var w = CSVWriter()
     w.text(value)
     return w.bytes
   }

@@ -21,11 +21,14 @@ import Foundation
 ///   manifest.json): `--out .` or `--out` naming a file never deletes anything else.
 ///
 /// Nothing is written outside the target's parent folder, and file names are checked to stay inside it.
-public final class OutputFolder {
+public final class OutputFolder: @unchecked Sendable {
   public let target: URL
   let staging: URL
   /// Folders above the target that this run created, deepest first: `discard` removes them again.
   private let createdParents: [URL]
+  /// Folders made inside the staging folder so far, behind `folders` (files are created on all cores).
+  private var madeFolders: Set<String> = []
+  private let folders = NSLock()
 
   static let stagingMarker = ".partial-"
 
@@ -71,32 +74,29 @@ public final class OutputFolder {
 
   /// Writes `bytes` to `name` (a relative path without `..`) inside the folder.
   public func write(_ name: String, _ bytes: [UInt8]) throws {
-    try write(name, parts: [bytes])
+    let file = try create(name)
+    try file.append(bytes)
+    try file.close()
   }
 
-  /// Writes the parts one after the other into `name`: a file made in pieces on several cores,
-  /// written without first joining the pieces into one more copy.
-  public func write(_ name: String, parts: [[UInt8]]) throws {
+  /// Creates `name` (a relative path without `..`) inside the folder, and the folders it needs, for
+  /// writing in pieces.
+  func create(_ name: String) throws -> OutputFile {
     precondition(OutputFolder.isSafeRelativePath(name), "unsafe output file name")
     let url = staging.appendingPathComponent(name)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    // Straight from the buffer with write(2): no second copy of a file that may be hundreds of MB.
+    try makeFolder(url.deletingLastPathComponent())
     let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError(path: url.path, reason: OutputError.describe(errno)) }
-    defer { close(fd) }
-    for bytes in parts {
-      try bytes.withUnsafeBytes { buffer in
-        var done = 0
-        while done < buffer.count {
-          let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-          if n < 0 {
-            if errno == EINTR { continue }
-            throw OutputError(path: url.path, reason: OutputError.describe(errno))
-          }
-          done += n
-        }
-      }
-    }
+    return OutputFile(fd: fd, path: url.path)
+  }
+
+  /// Creates `folder` and its parents inside the staging folder once; later calls find it made.
+  private func makeFolder(_ folder: URL) throws {
+    folders.lock()
+    defer { folders.unlock() }
+    guard !madeFolders.contains(folder.path) else { return }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    madeFolders.insert(folder.path)
   }
 
   /// Puts the finished folder in place of the target, replacing an earlier report.
@@ -252,6 +252,40 @@ public final class OutputFolder {
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
     return unsafeBitCast(symbol, to: RenameAt2.self)
   }()
+}
+
+/// A file being written in the staging folder, piece after piece, each straight from its buffer with
+/// write(2): no second copy of a file that may be hundreds of MB.
+final class OutputFile {
+  private var fd: Int32
+  let path: String
+
+  init(fd: Int32, path: String) {
+    self.fd = fd
+    self.path = path
+  }
+
+  deinit { if fd >= 0 { Glibc.close(fd) } }
+
+  func append(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { buffer in
+      var done = 0
+      while done < buffer.count {
+        let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw OutputError(path: path, reason: OutputError.describe(errno))
+        }
+        done += n
+      }
+    }
+  }
+
+  func close() throws {
+    let result = Glibc.close(fd)
+    fd = -1
+    if result != 0 { throw OutputError(path: path, reason: OutputError.describe(errno)) }
+  }
 }
 
 /// A report folder or file that could not be written.

@@ -1,10 +1,14 @@
 import Dispatch
 import Foundation
 
-/// Writes several output files at once on all cores. A job makes a file in one or more parts (a large
-/// file is split so both cores share it); the thread that finishes a file's last part writes the
-/// parts in order and lets them go, so memory holds only files in progress. Jobs run in the order
-/// given (largest first); the first error is rethrown after all have finished.
+/// Writes several output files at once on all cores.
+///
+/// A job makes a file in one or more parts: a large file is cut into parts of a few MB so that both
+/// cores share it and memory holds only the parts in progress. Parts are made in the order given
+/// (jobs largest first, each file's parts in file order) and each is appended to its file as soon as
+/// the parts before it are in: whichever thread completes the next part in line writes it and any
+/// waiting after it. A written part's buffer goes back to `BufferPool` for the next part. The first
+/// error is rethrown after all jobs have finished.
 public enum ParallelWrites {
   public struct Job: Sendable {
     public var name: String
@@ -28,52 +32,81 @@ public enum ParallelWrites {
 
   public static func run(_ jobs: [Job], into folder: OutputFolder) throws {
     let units = jobs.indices.flatMap { j in (0..<jobs[j].parts).map { (job: j, part: $0) } }
-    let state = WriteState(folder: folder, jobs: jobs)
+    let files = jobs.map { OrderedFile(name: $0.name, parts: $0.parts) }
+    let errors = FirstError()
     DispatchQueue.concurrentPerform(iterations: units.count) { u in
       let (j, k) = units[u]
       do {
-        state.finish(job: j, part: k, try jobs[j].bytes(k))
+        try files[j].add(part: k, try jobs[j].bytes(k), in: folder)
       } catch {
-        state.fail(error)
+        errors.keep(error)
       }
     }
-    if let error = state.firstError { throw error }
+    if let error = errors.first { throw error }
   }
 }
 
-/// The parts made so far and the first error, behind one lock; each file is written by the thread
-/// that completes it, outside the lock.
-private final class WriteState: @unchecked Sendable {
-  let folder: OutputFolder
-  let jobs: [ParallelWrites.Job]
-  private var parts: [[[UInt8]?]]
+/// One file's parts as they arrive from the threads, appended in file order. The lock guards only the
+/// bookkeeping; the thread that holds the next part in line writes outside it, and only one thread
+/// writes at a time (`writing`).
+private final class OrderedFile: @unchecked Sendable {
+  let name: String
+  let parts: Int
+  private var file: OutputFile?
+  private var waiting: [Int: [UInt8]] = [:]
+  private var next = 0
+  private var writing = false
+  private var failed = false
+  private let lock = NSLock()
+
+  init(name: String, parts: Int) {
+    self.name = name
+    self.parts = parts
+  }
+
+  func add(part k: Int, _ bytes: consuming [UInt8], in folder: OutputFolder) throws {
+    lock.lock()
+    waiting[k] = consume bytes  // the only reference, so the buffer can be reused once written
+    guard !writing, !failed, k == next else {
+      lock.unlock()
+      return
+    }
+    writing = true
+    while let part = waiting.removeValue(forKey: next) {
+      next += 1
+      lock.unlock()
+      do {
+        if file == nil { file = try folder.create(name) }
+        try file!.append(part)
+        if next == parts { try file!.close() }
+      } catch {
+        lock.lock()
+        failed = true
+        writing = false
+        waiting = [:]
+        lock.unlock()
+        throw error
+      }
+      BufferPool.giveBack(consume part)
+      lock.lock()
+    }
+    writing = false
+    lock.unlock()
+  }
+}
+
+/// The first error any thread met.
+private final class FirstError: @unchecked Sendable {
   private var error: Error?
   private let lock = NSLock()
 
-  init(folder: OutputFolder, jobs: [ParallelWrites.Job]) {
-    self.folder = folder
-    self.jobs = jobs
-    parts = jobs.map { Array(repeating: nil, count: $0.parts) }
-  }
-
-  func finish(job j: Int, part k: Int, _ bytes: [UInt8]) {
-    lock.lock()
-    parts[j][k] = bytes
-    let complete = parts[j].allSatisfy { $0 != nil }
-    let ready = complete ? parts[j].map { $0! } : []
-    if complete { parts[j] = [] }
-    lock.unlock()
-    guard complete else { return }
-    do { try folder.write(jobs[j].name, parts: ready) } catch { fail(error) }
-  }
-
-  func fail(_ error: Error) {
+  func keep(_ error: Error) {
     lock.lock()
     if self.error == nil { self.error = error }
     lock.unlock()
   }
 
-  var firstError: Error? {
+  var first: Error? {
     lock.lock()
     defer { lock.unlock() }
     return error

@@ -22,11 +22,6 @@ extension CSVWriter {
     isoDate(days == ScoreRows.noDate ? nil : days)
   }
 
-  /// `true` / `false`, or an empty cell.
-  mutating func flag(_ value: Bool?) {
-    text(value.map { $0 ? "true" : "false" } ?? "")
-  }
-
   /// A score with the output precision of FORMATS.md (2 decimals), empty when missing.
   mutating func score(_ value: Double?) {
     number(value, decimals: 2)

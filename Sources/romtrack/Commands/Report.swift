@@ -38,15 +38,18 @@ struct Report: ParsableCommand {
         version: RomtrackVersion.current, asOf: run.asOf)
       let rejects = loaded.rejects
       let cells = SeriesNameCells(names: names, registry: registry)
-      // The largest files first, so the two cores finish together.
+      // The largest files first, so the two cores finish together; the large ones in parts of about 4 MB.
+      let clientParts = max(1, table.series.count / 16_384)
+      let rows = AggregateFiles.Rows(aggregates, names: names, registry: registry)
+      let (trendParts, summaryParts) = (max(1, rows.list.count / 3_000), max(1, rows.list.count / 12_000))
       try ParallelWrites.run(
         [
-          .init("clients.csv", parts: 4) { part in
-            ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis, cells: cells, part: part, of: 4)
+          .init("clients.csv", parts: clientParts) { part in
+            ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis, cells: cells, part: part, of: clientParts)
           },
-          .init("trends.csv") { AggregateFiles.trends(aggregates, names: names, registry: registry) },
+          .init("trends.csv", parts: trendParts) { AggregateFiles.trends(aggregates, rows: rows, part: $0, of: trendParts) },
           .init("events.csv") { EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
-          .init("summary.csv") { AggregateFiles.summary(aggregates, names: names, registry: registry) },
+          .init("summary.csv", parts: summaryParts) { AggregateFiles.summary(aggregates, rows: rows, part: $0, of: summaryParts) },
           .init("worklist.csv") { WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
           .init("rejects.csv") { RejectsFile.csv(rejects) },
           .init("model.json") { try ModelFile.json(models) },
