@@ -4,20 +4,46 @@ public enum DecimalText {
   /// Appends `value` rounded half away from zero to `decimals` places (0...9), without exponent
   /// notation; `-0.00` is written `0.00`. Magnitudes beyond 9e15 units fall back to `String(value)`.
   public static func appendFixed(_ value: Double, decimals: Int, to bytes: inout [UInt8]) {
-    var scale: UInt64 = 1
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
-    guard scaled < 9e15 else {
+    var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes: sign, 16 digits, point
+    let written = withUnsafeMutableBytes(of: &scratch) { fixed(value, decimals: decimals, into: $0) }
+    guard let written else {
       bytes.append(contentsOf: String(value).utf8)
       return
     }
+    // One append of the whole number: cheaper than one per sign, digit run and point.
+    withUnsafeBytes(of: &scratch) { all in bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: all[(all.count - written)...])) }
+  }
+
+  /// Writes `value` with fixed decimals at the end of `buffer` (at least 32 bytes) and returns how many
+  /// bytes it took; nil beyond 9e15 units.
+  @inline(__always)
+  static func fixed(_ value: Double, decimals: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+    var scale: UInt64 = 1
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
+    guard scaled < 9e15 else { return nil }
     let units = UInt64(scaled)
-    if value < 0 && units > 0 { bytes.append(UInt8(ascii: "-")) }
-    appendDigits(units / scale, width: 1, to: &bytes)
+    var i = buffer.count
+    var v = units
     if decimals > 0 {
-      bytes.append(UInt8(ascii: "."))
-      appendDigits(units % scale, width: decimals, to: &bytes)
+      for _ in 0..<decimals {
+        i -= 1
+        buffer[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+        v /= 10
+      }
+      i -= 1
+      buffer[i] = UInt8(ascii: ".")
     }
+    repeat {
+      i -= 1
+      buffer[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+      v /= 10
+    } while v > 0
+    if value < 0 && units > 0 {
+      i -= 1
+      buffer[i] = UInt8(ascii: "-")
+    }
+    return buffer.count - i
   }
 
   /// `value` with fixed decimals, as `appendFixed` writes it.
@@ -29,11 +55,18 @@ public enum DecimalText {
 
   /// `value` as people write it: at most four decimals, no trailing zeros or point (`28`, `12.5`).
   public static func short(_ value: Double) -> String {
-    var text = fixed(value, decimals: 4)
-    guard text.contains(".") else { return text }
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
+    var text: [UInt8] = []
+    appendShort(value, to: &text)
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// Appends `value` as `short(_:)` writes it.
+  public static func appendShort(_ value: Double, to bytes: inout [UInt8]) {
+    let start = bytes.count
+    appendFixed(value, decimals: 4, to: &bytes)
+    guard bytes[start...].contains(UInt8(ascii: ".")) else { return }
+    while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
+    if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
   }
 
   /// Appends the decimal digits of `value`, zero-padded to at least `width`.
