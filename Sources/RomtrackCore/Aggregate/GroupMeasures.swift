@@ -11,52 +11,55 @@
 /// - outcome rates and the effect size: over the finished series of the instrument;
 /// - stalled, off track, deteriorating, low alliance, unrepaired ruptures: over the active episodes,
 ///   each as classified at its latest score up to the as-of date.
+///
+/// Counts are `Int32`: a report holds one cell per group, window and instrument (about 4M at 40,000
+/// clinicians), and half-size cells halve the memory the aggregation fills.
 public struct GroupMeasures: Sendable, Equatable {
-  public var clientsSeen = 0
-  public var episodesActive = 0
-  public var episodesStarted = 0
-  public var episodesEnded = 0
-  public var episodesFinished = 0
+  public var clientsSeen: Int32 = 0
+  public var episodesActive: Int32 = 0
+  public var episodesStarted: Int32 = 0
+  public var episodesEnded: Int32 = 0
+  public var episodesFinished: Int32 = 0
   /// Scores over the ended episodes (for all instruments: the episode's longest series), for the mean.
   public var sessionsOfEnded = 0
 
   /// Finished series with a reliable-change classification: the denominator of the change rates.
-  public var classified = 0
-  public var reliablyImproved = 0
-  public var reliablyUnchanged = 0
-  public var reliablyDeteriorated = 0
+  public var classified: Int32 = 0
+  public var reliablyImproved: Int32 = 0
+  public var reliablyUnchanged: Int32 = 0
+  public var reliablyDeteriorated: Int32 = 0
   /// Finished series in the clinical range at intake: the denominator of the recovery rate.
-  public var clinicalAtIntake = 0
+  public var clinicalAtIntake: Int32 = 0
   /// Outcome categories (Jacobson & Truax 1991) of the finished series.
-  public var recovered = 0
-  public var improved = 0
-  public var unchanged = 0
-  public var deteriorated = 0
-  public var harmed = 0
+  public var recovered: Int32 = 0
+  public var improved: Int32 = 0
+  public var unchanged: Int32 = 0
+  public var deteriorated: Int32 = 0
+  public var harmed: Int32 = 0
 
   /// Pre-post effect size accumulators over finished series: Welford's running mean and sum of
   /// squared deviations of the intake, and the sum of `dir * (latest - intake)`.
-  public var effectCount = 0
+  public var effectCount: Int32 = 0
   var intakeMean = 0.0
   var intakeSquares = 0.0
   var improvementSum = 0.0
 
-  public var stalled = 0
-  public var offTrack = 0
-  public var deteriorating = 0
-  public var lowAlliance = 0
-  public var unrepairedRuptures = 0
+  public var stalled: Int32 = 0
+  public var offTrack: Int32 = 0
+  public var deteriorating: Int32 = 0
+  public var lowAlliance: Int32 = 0
+  public var unrepairedRuptures: Int32 = 0
 
   public init() {}
 
   /// Share of ended episodes with paired scores.
-  public var paired: WilsonInterval? { WilsonInterval(successes: episodesFinished, trials: episodesEnded) }
-  public var reliableImprovement: WilsonInterval? { WilsonInterval(successes: reliablyImproved, trials: classified) }
+  public var paired: WilsonInterval? { WilsonInterval(successes: Int(episodesFinished), trials: Int(episodesEnded)) }
+  public var reliableImprovement: WilsonInterval? { WilsonInterval(successes: Int(reliablyImproved), trials: Int(classified)) }
   public var reliableDeterioration: WilsonInterval? {
-    WilsonInterval(successes: reliablyDeteriorated, trials: classified)
+    WilsonInterval(successes: Int(reliablyDeteriorated), trials: Int(classified))
   }
   /// Recovered among finished series that began in the clinical range.
-  public var recovery: WilsonInterval? { WilsonInterval(successes: recovered, trials: clinicalAtIntake) }
+  public var recovery: WilsonInterval? { WilsonInterval(successes: Int(recovered), trials: Int(clinicalAtIntake)) }
 
   /// Mean scores per ended episode.
   public var meanSessions: Double? {

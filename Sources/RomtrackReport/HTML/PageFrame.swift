@@ -56,7 +56,7 @@ enum PageFrame {
   }
 
   /// A rate as `41% (34–48%)`, with `k of n` beneath in the title.
-  static func rate(_ interval: WilsonInterval?, _ k: Int, _ n: Int) -> String {
+  static func rate(_ interval: WilsonInterval?, _ k: Int32, _ n: Int32) -> String {
     guard let interval else { return "–" }
     return "\(Show.percent(interval.rate)) (\(Show.interval(interval))), \(k) of \(n)"
   }

@@ -38,8 +38,8 @@ public enum PracticePage {
     let before = practice(c, window: 10)
     let previous = Show.month(c.aggregates.months[10])
     w.raw("<h2>This month at a glance</h2><div class=\"cards\">")
-    func count(_ label: String, _ a: Int, _ b: Int) {
-      PageFrame.card(&w, label: label, value: "\(a)", sub: "\(Show.change(a - b)) from \(previous) (\(b))")
+    func count(_ label: String, _ a: Int32, _ b: Int32) {
+      PageFrame.card(&w, label: label, value: "\(a)", sub: "\(Show.change(Int(a) - Int(b))) from \(previous) (\(b))")
     }
     count("Clients seen", now.clientsSeen, before.clientsSeen)
     count("Active episodes", now.episodesActive, before.episodesActive)
@@ -62,7 +62,7 @@ public enum PracticePage {
     w.raw("<h3>")
     w.text("Outcomes on \(name), episodes finished in the last 12 months")
     w.raw("</h3><div class=\"cards\">")
-    func rate(_ label: String, _ y: WilsonInterval?, _ k: Int, _ n: Int, _ thisMonth: WilsonInterval?, _ lastMonth: WilsonInterval?) {
+    func rate(_ label: String, _ y: WilsonInterval?, _ k: Int32, _ n: Int32, _ thisMonth: WilsonInterval?, _ lastMonth: WilsonInterval?) {
       PageFrame.card(
         &w, label: label, value: Show.percent(y?.rate),
         sub: "95% interval \(Show.interval(y)); \(k) of \(n). \(Show.shortMonth(c.month)) \(Show.percent(thisMonth?.rate)), \(Show.shortMonth(c.aggregates.months[10])) \(Show.percent(lastMonth?.rate))")
@@ -135,11 +135,11 @@ public enum PracticePage {
         segments: OutcomeCategory.allCases.map { category in
           let count: Int
           switch category {
-          case .recovered: count = m.recovered
-          case .improved: count = m.improved
-          case .unchanged: count = m.unchanged
-          case .deteriorated: count = m.deteriorated
-          case .harmed: count = m.harmed
+          case .recovered: count = Int(m.recovered)
+          case .improved: count = Int(m.improved)
+          case .unchanged: count = Int(m.unchanged)
+          case .deteriorated: count = Int(m.deteriorated)
+          case .harmed: count = Int(m.harmed)
           }
           return .init(label: ReasonWords.category(category), count: count, colour: Palette.category(category))
         })
