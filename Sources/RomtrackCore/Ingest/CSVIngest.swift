@@ -309,8 +309,12 @@ struct Merger {
         parts[k].rows[keyPath: part] = ColumnBuffer()
         return buffer
       }
+      var earlier = ColumnJoin<T>.Earlier.none
+      if before > 0 {
+        earlier = Column.reclaim(&rows[keyPath: column]).map { .reclaimed($0) } ?? .shared(rows[keyPath: column])
+      }
       return ColumnJoin(
-        earlier: before == 0 ? nil : rows[keyPath: column], parts: buffers, total: before + added,
+        earlier: earlier, parts: buffers, total: before + added,
         maps: maps, convert: convert, index: index)
     }
     let id: @Sendable (UInt32) -> UInt32 = { $0 }
@@ -364,9 +368,15 @@ protocol ColumnJoining: AnyObject, Sendable {
 }
 
 /// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones.
-/// The first part's buffer is grown in place and the others appended to it, so most rows are not copied.
+/// The earlier rows' buffer (or, for the first file, the first part's) is grown in place and the
+/// others appended to it, so most rows are not copied. Earlier rows still read elsewhere are copied.
 final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
-  private let earlier: Column<T>?
+  enum Earlier {
+    case none
+    case reclaimed(ColumnBuffer<T>)
+    case shared(Column<T>)
+  }
+  private let earlier: Earlier
   private var parts: [ColumnBuffer<T>]
   private let total: Int
   private let maps: [[UInt32]?]?
@@ -375,7 +385,7 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
   private(set) var result = Column<T>()
 
   init(
-    earlier: Column<T>?, parts: [ColumnBuffer<T>], total: Int, maps: [[UInt32]?]?,
+    earlier: Earlier, parts: [ColumnBuffer<T>], total: Int, maps: [[UInt32]?]?,
     convert: (@Sendable (UInt32) -> T)?, index: (@Sendable (T) -> Int)?
   ) {
     self.earlier = earlier
@@ -389,10 +399,13 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
   func run() {
     var joined: ColumnBuffer<T>
     var firstOwn = 0
-    if let earlier {
+    switch earlier {
+    case .reclaimed(let buffer):
+      joined = buffer
+    case .shared(let column):
       joined = ColumnBuffer(capacity: total)
-      joined.append(contentsOf: earlier.values)
-    } else {
+      joined.append(contentsOf: column.values)
+    case .none:
       joined = parts[0]
       parts[0] = ColumnBuffer()
       translate(&joined, from: 0, part: 0)

@@ -21,6 +21,14 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     self.capacity = size / MemoryLayout<Element>.stride
   }
 
+  /// A buffer that takes over `count` values in `bytes` of `PageMemory` (see `Column.reclaim`).
+  init(adopting base: UnsafeMutablePointer<Element>, count: Int, bytes: Int) {
+    self.base = base
+    self.count = count
+    self.bytes = bytes
+    capacity = bytes / MemoryLayout<Element>.stride
+  }
+
   /// An empty buffer that owns no memory (the state after `adopt()` or `deallocate()`).
   init() {
     base = ColumnBuffer.noMemory
