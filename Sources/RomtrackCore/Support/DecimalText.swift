@@ -20,7 +20,10 @@ public enum DecimalText {
   static func fixed(_ value: Double, decimals: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
     var scale: UInt64 = 1
     for _ in 0..<decimals { scale *= 10 }
-    let scaled = (abs(value) * Double(scale)).rounded(.toNearestOrAwayFromZero)
+    // Half away from zero, without a call to libm's round: the fraction x - trunc(x) is exact.
+    let x = abs(value) * Double(scale)
+    let whole = x.rounded(.towardZero)
+    let scaled = x - whole >= 0.5 ? whole + 1 : whole
     guard scaled < 9e15 else { return nil }
     let units = UInt64(scaled)
     var i = buffer.count
