@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The ETR model of one outcome instrument, as used by a report, and where it came from.
@@ -40,56 +41,77 @@ public struct ExpectedResponseStage: Sendable {
 
   /// Fills the ETR columns of `analysis` and returns the models used; instruments whose model cannot be
   /// fitted get a diagnostic on each of their series instead.
+  ///
+  /// The instruments' fits are independent of each other and run side by side; each series is then
+  /// visited once. Results do not depend on the number of threads.
   public func apply(to analysis: inout Analysis, table: SeriesTable) -> [ExpectedResponseUse] {
     let signals = SignalRule(parameters)
+    var present = [Bool](repeating: false, count: registry.instruments.count)
+    for series in table.series { present[Int(series.instrument)] = true }
+    let instruments = registry.instruments.indices.filter { present[$0] && registry.instruments[$0].kind == .outcome }
+    let found = ResultSlots<(fit: GrowthModelFit, source: String)?>(count: instruments.count)
+    DispatchQueue.concurrentPerform(iterations: instruments.count) { k in
+      found[k] = model(instruments[k], table: table)
+    }
+
+    // Per instrument: its model, or that it has none; per series: its own line, where its instrument's
+    // model was fitted here (saved models carry no per-series modes).
+    var models: [ExpectedResponseModel?] = Array(repeating: nil, count: registry.instruments.count)
+    var unfitted = [Bool](repeating: false, count: registry.instruments.count)
+    var lines: [(intercept: Double, slope: Double)?] = Array(repeating: nil, count: table.series.count)
     var uses: [ExpectedResponseUse] = []
-    let present = Set(table.series.map { Int($0.instrument) })
-    for i in present.sorted() where registry.instruments[i].kind == .outcome {
-      let instrument = registry.instruments[i]
-      var fit: GrowthModelFit
-      var source = "fitted"
-      if let given = saved[instrument.name] {
-        (fit, source) = given
-      } else {
-        let spec = GrowthModelSpec.expectedTreatmentResponse
-        do {
-          fit = try GrowthModel.fit(GrowthModelData(table: table, instrument: i, spec: spec), spec: spec, instrument: instrument.name)
-        } catch {
-          for (s, series) in table.series.enumerated() where Int(series.instrument) == i {
-            analysis.series[s].diagnostics.append("no_etr_model")
-          }
-          continue
-        }
+    for (k, i) in instruments.enumerated() {
+      guard let (fit, source) = found[k] else {
+        unfitted[i] = true
+        continue
       }
       guard let model = try? ExpectedResponseModel(fit: fit) else { continue }
-      uses.append(ExpectedResponseUse(instrument: instrument.name, fit: fit, source: source))
-      // The series' own lines, where the model was fitted here (saved models carry no per-series modes).
-      var groupOfSeries: [Int: Int] = [:]
+      models[i] = model
+      uses.append(ExpectedResponseUse(instrument: registry.instruments[i].name, fit: fit, source: source))
       if source == "fitted" {
-        for (g, id) in fit.conditionalModes.groupID.enumerated() { groupOfSeries[id] = g }
+        for (g, s) in fit.conditionalModes.groupID.enumerated() { lines[s] = fit.groupLine(g) }
       }
-      for (s, series) in table.series.enumerated() where Int(series.instrument) == i {
-        var r = analysis.series[s]
-        guard r.scoreCount >= 1, let session = r.lastSession else { continue }
-        if let g = groupOfSeries[s] {
-          let line = fit.groupLine(g)
-          r.ebIntercept = line.intercept
-          r.ebSlope = line.slope
+    }
+
+    analysis.series.withUnsafeMutableBufferPointer { results in
+      for (s, series) in table.series.enumerated() {
+        let i = Int(series.instrument)
+        if unfitted[i] {
+          results[s].diagnostics.append("no_etr_model")
+          continue
         }
-        r.expected = model.expected(session: Double(session), intake: r.intake)
-        r.etrZ = model.z(latest: r.latest, session: Double(session), intake: r.intake, direction: instrument.direction)
-        r.signal = signals.signal(
-          session: Int(session), etrZ: r.etrZ,
+        guard let model = models[i], results[s].scoreCount >= 1, let session = results[s].lastSession else { continue }
+        if let line = lines[s] {
+          results[s].ebIntercept = line.intercept
+          results[s].ebSlope = line.slope
+        }
+        let r = results[s]
+        let etrZ = model.z(latest: r.latest, session: Double(session), intake: r.intake, direction: registry.instruments[i].direction)
+        let signal = signals.signal(
+          session: Int(session), etrZ: etrZ,
           reliablyImproved: r.clinical?.reliableChange.isReliableImprovement ?? false,
           reliablyDeteriorated: r.clinical?.reliableChange.isReliableDeterioration ?? false,
           clinicalAtLatest: r.clinical?.clinicalAtLatest ?? true)
-        if r.signal == .yellow || r.signal == .red {
-          r.reasons.insert(.offTrack)
-          if table.episodes[series.episode].status == .active { r.needsReview = true }
+        results[s].expected = model.expected(session: Double(session), intake: r.intake)
+        results[s].etrZ = etrZ
+        results[s].signal = signal
+        if signal == .yellow || signal == .red {
+          results[s].reasons.insert(.offTrack)
+          if table.episodes[series.episode].status == .active { results[s].needsReview = true }
         }
-        analysis.series[s] = r
       }
     }
     return uses
+  }
+
+  /// The model of instrument `i`: the saved one, or fitted on `table`'s series; `nil` when it cannot
+  /// be fitted.
+  func model(_ i: Int, table: SeriesTable) -> (fit: GrowthModelFit, source: String)? {
+    let instrument = registry.instruments[i]
+    if let given = saved[instrument.name] { return given }
+    let spec = GrowthModelSpec.expectedTreatmentResponse
+    let data = GrowthModelData(table: table, instrument: i, spec: spec)
+    guard let fit = try? GrowthModel.fit(data, spec: spec, instrument: instrument.name) else { return nil }
+    return (fit, "fitted")
   }
 }
