@@ -42,62 +42,60 @@ public struct ExpectedResponseStage: Sendable {
   /// Fills the ETR columns of `analysis` and returns the models used; instruments whose model cannot be
   /// fitted get a diagnostic on each of their series instead.
   ///
-  /// The instruments' fits are independent of each other and run side by side; each series is then
-  /// visited once. Results do not depend on the number of threads.
+  /// The instruments' fits are independent of each other and run side by side (each writes its own
+  /// slot, so results do not depend on the threads); then each instrument's series are filled in place.
   public func apply(to analysis: inout Analysis, table: SeriesTable) -> [ExpectedResponseUse] {
     let signals = SignalRule(parameters)
-    var present = [Bool](repeating: false, count: registry.instruments.count)
-    for series in table.series { present[Int(series.instrument)] = true }
-    let instruments = registry.instruments.indices.filter { present[$0] && registry.instruments[$0].kind == .outcome }
+    // The series of each instrument, in table order.
+    var seriesOf = [[Int32]](repeating: [], count: registry.instruments.count)
+    for (s, series) in table.series.enumerated() { seriesOf[Int(series.instrument)].append(Int32(s)) }
+    let instruments = registry.instruments.indices.filter { !seriesOf[$0].isEmpty && registry.instruments[$0].kind == .outcome }
     let found = ResultSlots<(fit: GrowthModelFit, source: String)?>(count: instruments.count)
     DispatchQueue.concurrentPerform(iterations: instruments.count) { k in
       found[k] = model(instruments[k], table: table)
     }
 
-    // Per instrument: its model, or that it has none; per series: its own line, where its instrument's
-    // model was fitted here (saved models carry no per-series modes).
-    var models: [ExpectedResponseModel?] = Array(repeating: nil, count: registry.instruments.count)
-    var unfitted = [Bool](repeating: false, count: registry.instruments.count)
-    var lines: [(intercept: Double, slope: Double)?] = Array(repeating: nil, count: table.series.count)
     var uses: [ExpectedResponseUse] = []
-    for (k, i) in instruments.enumerated() {
-      guard let (fit, source) = found[k] else {
-        unfitted[i] = true
-        continue
-      }
-      guard let model = try? ExpectedResponseModel(fit: fit) else { continue }
-      models[i] = model
-      uses.append(ExpectedResponseUse(instrument: registry.instruments[i].name, fit: fit, source: source))
-      if source == "fitted" {
-        for (g, s) in fit.conditionalModes.groupID.enumerated() { lines[s] = fit.groupLine(g) }
-      }
-    }
-
     analysis.series.withUnsafeMutableBufferPointer { results in
-      for (s, series) in table.series.enumerated() {
-        let i = Int(series.instrument)
-        if unfitted[i] {
-          results[s].diagnostics.append("no_etr_model")
+      for (k, i) in instruments.enumerated() {
+        guard let (fit, source) = found[k] else {
+          for s in seriesOf[i] { results[Int(s)].diagnostics.append("no_etr_model") }
           continue
         }
-        guard let model = models[i], results[s].scoreCount >= 1, let session = results[s].lastSession else { continue }
-        if let line = lines[s] {
-          results[s].ebIntercept = line.intercept
-          results[s].ebSlope = line.slope
+        guard let model = try? ExpectedResponseModel(fit: fit) else { continue }
+        uses.append(ExpectedResponseUse(instrument: registry.instruments[i].name, fit: fit, source: source))
+        // The series' own lines, where the model was fitted here (saved models carry no per-series
+        // modes); every group has scores, so a latest session.
+        if source == "fitted" {
+          for (g, s) in fit.conditionalModes.groupID.enumerated() {
+            (results[s].ebIntercept, results[s].ebSlope) = fit.groupLine(g)
+          }
         }
-        let r = results[s]
-        let etrZ = model.z(latest: r.latest, session: Double(session), intake: r.intake, direction: registry.instruments[i].direction)
-        let signal = signals.signal(
-          session: Int(session), etrZ: etrZ,
-          reliablyImproved: r.clinical?.reliableChange.isReliableImprovement ?? false,
-          reliablyDeteriorated: r.clinical?.reliableChange.isReliableDeterioration ?? false,
-          clinicalAtLatest: r.clinical?.clinicalAtLatest ?? true)
-        results[s].expected = model.expected(session: Double(session), intake: r.intake)
-        results[s].etrZ = etrZ
-        results[s].signal = signal
-        if signal == .yellow || signal == .red {
-          results[s].reasons.insert(.offTrack)
-          if table.episodes[series.episode].status == .active { results[s].needsReview = true }
+        // Each series on its own, in two halves side by side (the pass waits on memory more than it
+        // computes).
+        let direction = registry.instruments[i].direction
+        let shared = Shared(results)
+        let members = seriesOf[i]
+        let parts = members.count >= 100_000 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+          let results = shared.buffer
+          for s in members[(part * members.count / parts)..<((part + 1) * members.count / parts)].lazy.map(Int.init) {
+            guard results[s].scoreCount >= 1, let session = results[s].lastSession else { continue }
+            let (latest, intake, clinical) = (results[s].latest, results[s].intake, results[s].clinical)
+            let etrZ = model.z(latest: latest, session: Double(session), intake: intake, direction: direction)
+            let signal = signals.signal(
+              session: Int(session), etrZ: etrZ,
+              reliablyImproved: clinical?.reliableChange.isReliableImprovement ?? false,
+              reliablyDeteriorated: clinical?.reliableChange.isReliableDeterioration ?? false,
+              clinicalAtLatest: clinical?.clinicalAtLatest ?? true)
+            results[s].expected = model.expected(session: Double(session), intake: intake)
+            results[s].etrZ = etrZ
+            results[s].signal = signal
+            if signal == .yellow || signal == .red {
+              results[s].reasons.insert(.offTrack)
+              if table.episodes[table.series[s].episode].status == .active { results[s].needsReview = true }
+            }
+          }
         }
       }
     }
