@@ -186,11 +186,14 @@ public struct ProfiledDeviance: Sendable {
     var a = [Double](repeating: 0, count: 9)  // [n, Σt, Σt²] x [1, w, w²]
     var zy = [Double](repeating: 0, count: 4)  // [Σy, Σty] x [1, w]
     for k in classes.classes {
-      for (j, weight) in [k.groups, k.intake, k.intakeSquared].enumerated() {
+      func add(_ j: Int, weight: Double) {
         a[3 * j] += weight * k.count
         a[3 * j + 1] += weight * k.sumTime
         a[3 * j + 2] += weight * k.sumTimeSquared
       }
+      add(0, weight: k.groups)
+      add(1, weight: k.intake)
+      add(2, weight: k.intakeSquared)
       zy[0] += k.score
       zy[1] += k.timeScore
       zy[2] += k.intakeScore
@@ -283,7 +286,7 @@ public struct ProfiledDeviance: Sendable {
       logDeterminantRX: logDetRX, beta: beta, unscaledCovariance: covariance, sigma: sigma)
   }
 
-  // MARK: The per-group pass
+  // MARK: The pass over the design classes
 
   /// The sums of one pass: `Σ R_ZX'R_ZX`, `Σ R_ZX'c_u`, `Σ c_u'c_u` in the blocks that X = [Z, wZ]
   /// gives them (`R_ZX,i = [R_i, w_i R_i]` with `R_i = L_i⁻¹Λ'Z_i'Z_i`), and `log Π det(L_iL_i')`: for
