@@ -79,7 +79,8 @@ public struct ExpectedResponseStage: Sendable {
         let parts = members.count >= 100_000 ? 2 : 1
         DispatchQueue.concurrentPerform(iterations: parts) { part in
           let results = shared.buffer
-          for s in members[(part * members.count / parts)..<((part + 1) * members.count / parts)].lazy.map(Int.init) {
+          let range = (part * members.count / parts)..<((part + 1) * members.count / parts)
+          for s in members[range].lazy.map(Int.init) {
             guard results[s].scoreCount >= 1, let session = results[s].lastSession else { continue }
             let (latest, intake, clinical) = (results[s].latest, results[s].intake, results[s].clinical)
             let etrZ = model.z(latest: latest, session: Double(session), intake: intake, direction: direction)
