@@ -480,18 +480,64 @@ fileprivate func expectAgreement(
   }
 
   @Test func threadsDoNotChangeTheDeviance() {
-    // More groups than one chunk, so that the pass is split; the chunks' partial sums are added in a
-    // fixed order, so the result is the same to the last bit.
-    let data = Self.data(
-      groups: 3 * ProfiledDeviance.chunkSize + 5, intercept: { Double($0 % 13) }, slope: { Double($0 % 5) / 4 },
-      noise: { 1 + Double($0 % 3) })
+    // More design classes than one chunk (each group scored at its own times), so that the pass is
+    // split; the chunks' partial sums are added in a fixed order, so the result is the same to the
+    // last bit.
+    let groups = 3 * ProfiledDeviance.chunkSize + 5
+    var group: [Int] = []
+    var time: [Double] = []
+    var score: [Double] = []
+    for g in 0..<groups {
+      for (k, e) in [1.0, -2, 0, 2, -1].enumerated() {
+        let t = Double(k + 1) * (1 + Double(g) / Double(groups))
+        group.append(g)
+        time.append(t)
+        score.append(Double(g % 13) + Double(g % 5) / 4 * t + (1 + Double(g % 3)) * e)
+      }
+    }
     for includesIntake in [false, true] {
       var one = GrowthModelSpec(includesIntake: includesIntake)
       one.optimizer.threads = 1
       var two = one
       two.optimizer.threads = 2
+      let data = GrowthModelData(group: group, time: time, score: score, spec: one)
+      #expect(DesignClasses(data).classes.count == groups)
       let theta = [0.8, -0.1, 0.3]
       #expect(ProfiledDeviance(data: data, spec: one)(theta) == ProfiledDeviance(data: data, spec: two)(theta))
+    }
+  }
+
+  @Test func groupsWithOneDesignArePooledExactly() {
+    // Groups 0 and 2 share their times, group 1 has its own: two classes. Pooling must give the
+    // deviance of the groups taken one by one (here: each group its own class by a tiny time shift
+    // that changes the deviance by far less than the tolerance).
+    let times: [[Double]] = [[1, 2, 3, 4], [1, 2, 4], [1, 2, 3, 4], [1, 3, 4, 5]]
+    let scores: [[Double]] = [[20, 17, 15, 11], [14, 13, 9], [25, 21, 20, 15], [18, 16, 11, 12]]
+    func data(shift: Double) -> GrowthModelData {
+      var group: [Int] = []
+      var time: [Double] = []
+      var score: [Double] = []
+      for g in times.indices {
+        for (t, y) in zip(times[g], scores[g]) {
+          group.append(g)
+          time.append(t + Double(g) * shift)
+          score.append(y)
+        }
+      }
+      return GrowthModelData(group: group, time: time, score: score, spec: GrowthModelSpec(includesIntake: true))
+    }
+    let pooled = data(shift: 0)
+    let separate = data(shift: 1e-13)
+    #expect(DesignClasses(pooled).classes.count == 3)
+    #expect(DesignClasses(pooled).classOfGroup == [0, 1, 0, 2])
+    #expect(DesignClasses(separate).classes.count == 4)
+    for criterion in GrowthModelSpec.Criterion.allCases {
+      let spec = GrowthModelSpec(includesIntake: true, criterion: criterion)
+      for theta in [[0.8, -0.1, 0.3], [1, 0, 1], [0.2, 0.5, 0]] {
+        let a = ProfiledDeviance(data: pooled, spec: spec)(theta)
+        let b = ProfiledDeviance(data: separate, spec: spec)(theta)
+        #expect(abs(a - b) <= 1e-9 * abs(a), "\(criterion) \(theta): \(a) \(b)")
+      }
     }
   }
 

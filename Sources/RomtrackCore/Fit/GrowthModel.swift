@@ -29,13 +29,14 @@
 // b̂_i = Λ L_i'⁻¹ (c_u,i - R_ZX,i β̂) and their conditional covariance σ̂² Λ (L_i L_i')⁻¹ Λ' (what lme4's
 // `ranef(condVar = TRUE)` reports).
 //
-// One evaluation is one pass over the per-group blocks of `GrowthModelData` plus one p x p
-// factorisation. The pass needs only the products of the group's factor, never the factor itself:
-// with M_i = L_iL_i' = Λ'Z_i'Z_iΛ + I, P_i = Λ'Z_i'Z_i and u_i = Λ'Z_i'y_i,
+// One evaluation is one pass over the groups' design classes (`DesignClasses`: groups with the same
+// Z_i'Z_i pooled, since M_i and P_i below are the same for all of them) plus one p x p factorisation.
+// The pass needs only the products of the factor, never the factor itself: with
+// M_i = L_iL_i' = Λ'Z_i'Z_iΛ + I, P_i = Λ'Z_i'Z_i and u_i = Λ'Z_i'y_i,
 //   R_i'R_i = P_i'M_i⁻¹P_i,  R_i'c_u,i = P_i'M_i⁻¹u_i,  ||c_u,i||² = u_i'M_i⁻¹u_i,  det(L_iL_i') = det M_i,
-// and M_i⁻¹ = adj(M_i)/det M_i for a 2 x 2 block: about 50 floating-point operations and one division
-// per group, no square root, no allocation (7.6 ms for a million groups on one core of the development
-// machine, 4.1 ms on two). The explicit factor L_i is formed only once, for the conditional modes.
+// and M_i⁻¹ = adj(M_i)/det M_i for a 2 x 2 block: about 80 floating-point operations and one division
+// per class, no square root, no allocation. The explicit factor L_i is formed only once, for the
+// conditional modes.
 
 import Dispatch
 import Foundation
@@ -145,23 +146,25 @@ public struct DevianceEvaluation: Sendable, Equatable {
 /// all of ℝ³ without bounds (a minimum on the boundary θ₃ = 0 is then an ordinary stationary point of
 /// an even function), and maps the result back into lme4's region θ₁, θ₃ >= 0.
 ///
-/// Evaluations are deterministic: the per-group sums are formed over fixed chunks of groups and the
+/// Evaluations are deterministic: the sums are formed over fixed chunks of design classes and the
 /// chunks added in order, whatever the number of threads.
 public struct ProfiledDeviance: Sendable {
   public let data: GrowthModelData
   public let spec: GrowthModelSpec
   /// `p`.
   public let fixedEffectCount: Int
-  /// Threads of the per-group pass.
+  /// Threads of the pass over the design classes.
   public let threads: Int
   /// `X'X` (p x p, column-major), `X'y`, `y'y`: sums over all groups, formed once.
   let xTx: [Double]
   let xTy: [Double]
   let yTy: Double
-  /// The chunks of groups whose partial sums are formed separately.
+  /// The groups pooled by design: the pass runs over these.
+  let classes: DesignClasses
+  /// The chunks of classes whose partial sums are formed separately.
   let chunks: [Range<Int>]
 
-  /// Groups per chunk of the per-group pass.
+  /// Classes per chunk of the pass.
   static let chunkSize = 8192
 
   public init(data: GrowthModelData, spec: GrowthModelSpec) {
@@ -169,32 +172,35 @@ public struct ProfiledDeviance: Sendable {
     self.spec = spec
     let p = spec.fixedEffectCount
     fixedEffectCount = p
-    let groups = data.groupCount
+    let classes = DesignClasses(data)
+    self.classes = classes
+    let count = classes.classes.count
     let requested = spec.optimizer.threads
     threads =
       requested > 0
       ? requested
-      : (groups >= spec.optimizer.parallelThreshold ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1)
-    chunks = stride(from: 0, to: groups, by: Self.chunkSize).map { $0..<min($0 + Self.chunkSize, groups) }
+      : (count >= spec.optimizer.parallelThreshold ? min(2, max(1, ProcessInfo.processInfo.activeProcessorCount)) : 1)
+    chunks = stride(from: 0, to: count, by: Self.chunkSize).map { $0..<min($0 + Self.chunkSize, count) }
 
-    // Totals of the X blocks (see GrowthModelData): Σ Z'Z weighted by 1, w and w².
+    // Totals of the X blocks (see GrowthModelData): Σ Z'Z weighted by 1, w and w², by class.
     var a = [Double](repeating: 0, count: 9)  // [n, Σt, Σt²] x [1, w, w²]
     var zy = [Double](repeating: 0, count: 4)  // [Σy, Σty] x [1, w]
-    var yy = 0.0
-    for g in 0..<groups {
-      let w = data.intake[g]
-      let entries = [data.count[g], data.sumTime[g], data.sumTimeSquared[g]]
-      for (k, e) in entries.enumerated() {
-        a[k] += e
-        a[3 + k] += w * e
-        a[6 + k] += w * w * e
+    for k in classes.classes {
+      func add(_ j: Int, weight: Double) {
+        a[3 * j] += weight * k.count
+        a[3 * j + 1] += weight * k.sumTime
+        a[3 * j + 2] += weight * k.sumTimeSquared
       }
-      zy[0] += data.sumScore[g]
-      zy[1] += data.sumTimeScore[g]
-      zy[2] += w * data.sumScore[g]
-      zy[3] += w * data.sumTimeScore[g]
-      yy += data.sumScoreSquared[g]
+      add(0, weight: k.groups)
+      add(1, weight: k.intake)
+      add(2, weight: k.intakeSquared)
+      zy[0] += k.score
+      zy[1] += k.timeScore
+      zy[2] += k.intakeScore
+      zy[3] += k.intakeTimeScore
     }
+    var yy = 0.0
+    for g in 0..<data.groupCount { yy += data.sumScoreSquared[g] }
     var xtx = [Double](repeating: 0, count: p * p)
     func setBlock(_ row: Int, _ column: Int, _ weight: Int) {
       // A 2 x 2 block [[n, Σt], [Σt, Σt²]] x weight at (row, column), column-major.
@@ -280,12 +286,13 @@ public struct ProfiledDeviance: Sendable {
       logDeterminantRX: logDetRX, beta: beta, unscaledCovariance: covariance, sigma: sigma)
   }
 
-  // MARK: The per-group pass
+  // MARK: The pass over the design classes
 
   /// The sums of one pass: `Σ R_ZX'R_ZX`, `Σ R_ZX'c_u`, `Σ c_u'c_u` in the blocks that X = [Z, wZ]
-  /// gives them (`R_ZX,i = [R_i, w_i R_i]` with `R_i = L_i⁻¹Λ'Z_i'Z_i`), and `Π det(L_iL_i')` kept as a
-  /// significand and a binary exponent so that a million factors neither overflow nor need a million
-  /// logarithms.
+  /// gives them (`R_ZX,i = [R_i, w_i R_i]` with `R_i = L_i⁻¹Λ'Z_i'Z_i`), and `log Π det(L_iL_i')`: for
+  /// classes of one group as a running product kept as a significand and a binary exponent (so that a
+  /// million factors neither overflow nor need a million logarithms), for larger classes as
+  /// `Σ m log det M`.
   struct PassSums {
     var s00 = 0.0, s01 = 0.0, s11 = 0.0
     var ws00 = 0.0, ws01 = 0.0, ws11 = 0.0
@@ -294,6 +301,7 @@ public struct ProfiledDeviance: Sendable {
     var cc = 0.0
     var determinant = 1.0
     var exponent = 0
+    var pooledLogDeterminant = 0.0
 
     mutating func add(_ o: PassSums) {
       s00 += o.s00
@@ -313,9 +321,12 @@ public struct ProfiledDeviance: Sendable {
       determinant *= o.determinant
       exponent += o.exponent + Int(determinant.exponent)
       determinant = determinant.significand
+      pooledLogDeterminant += o.pooledLogDeterminant
     }
 
-    var logDeterminant: Double { Foundation.log(determinant) + Double(exponent) * M_LN2 }
+    var logDeterminant: Double {
+      Foundation.log(determinant) + Double(exponent) * M_LN2 + pooledLogDeterminant
+    }
   }
 
   /// One group's 2 x 2 Cholesky factorisation at θ = (a, b, c): `L` and the rows of `R = L⁻¹Λ'Z'Z`
@@ -355,13 +366,12 @@ public struct ProfiledDeviance: Sendable {
     }
   }
 
-  /// The pass over all groups at θ, split over `threads` when that pays.
+  /// The pass over all design classes at θ, split over `threads` when that pays.
   func pass(_ theta: [Double]) -> PassSums {
     let (a, b, c) = (theta[0], theta[1], theta[2])
-    let withIntake = fixedEffectCount == 4
     if threads <= 1 || chunks.count <= 1 {
       var total = PassSums()
-      for chunk in chunks { total.add(passChunk(chunk, a: a, b: b, c: c, withIntake: withIntake)) }
+      for chunk in chunks { total.add(passChunk(chunk, a: a, b: b, c: c)) }
       return total
     }
     let partials = ChunkSlots(count: chunks.count)
@@ -369,7 +379,7 @@ public struct ProfiledDeviance: Sendable {
     let threads = self.threads
     DispatchQueue.concurrentPerform(iterations: threads) { k in
       for index in stride(from: k, to: chunks.count, by: threads) {
-        partials.store(passChunk(chunks[index], a: a, b: b, c: c, withIntake: withIntake), at: index)
+        partials.store(passChunk(chunks[index], a: a, b: b, c: c), at: index)
       }
     }
     var total = PassSums()
@@ -377,72 +387,72 @@ public struct ProfiledDeviance: Sendable {
     return total
   }
 
-  /// The sums over the groups of one chunk (the hot loop).
-  func passChunk(_ range: Range<Int>, a: Double, b: Double, c: Double, withIntake: Bool) -> PassSums {
+  /// The sums over the design classes of one chunk (the hot loop; see DesignClasses.swift for the
+  /// formulas). With `D = det M` and `adj(M) = D M⁻¹`: `P'M⁻¹P = P'adj(M)P / D`,
+  /// `P'M⁻¹Λ'r = P'adj(M)Λ'r / D` and `tr(M⁻¹X) = (m₁₁x₀₀ - 2m₀₁x₀₁ + m₀₀x₁₁) / D` for symmetric X:
+  /// one division, no square root.
+  func passChunk(_ range: Range<Int>, a: Double, b: Double, c: Double) -> PassSums {
     var s = PassSums()
-    data.count.withUnsafeBufferPointer { n in
-      data.sumTime.withUnsafeBufferPointer { st in
-        data.sumTimeSquared.withUnsafeBufferPointer { stt in
-          data.sumScore.withUnsafeBufferPointer { sy in
-            data.sumTimeScore.withUnsafeBufferPointer { sty in
-              data.intake.withUnsafeBufferPointer { intake in
-                var determinant = 1.0
-                var exponent = 0
-                for g in range {
-                  // P = Λ'Z'Z, M = PΛ + I, u = Λ'Z'y; with D = det M and adj(M) = D M⁻¹,
-                  // R'R = P'M⁻¹P, R'c = P'M⁻¹u, c'c = u'M⁻¹u: one division, no square root.
-                  let p00 = a * n[g] + b * st[g]
-                  let p01 = a * st[g] + b * stt[g]
-                  let p10 = c * st[g]
-                  let p11 = c * stt[g]
-                  let m00 = p00 * a + p01 * b + 1
-                  let m01 = p01 * c
-                  let m11 = p11 * c + 1
-                  let u0 = a * sy[g] + b * sty[g]
-                  let u1 = c * sty[g]
-                  let det = m00 * m11 - m01 * m01
-                  let inverse = 1 / det
-                  // adj(M) P and adj(M) u.
-                  let a00 = m11 * p00 - m01 * p10
-                  let a01 = m11 * p01 - m01 * p11
-                  let a10 = m00 * p10 - m01 * p00
-                  let a11 = m00 * p11 - m01 * p01
-                  let z0 = m11 * u0 - m01 * u1
-                  let z1 = m00 * u1 - m01 * u0
-                  let q00 = (p00 * a00 + p10 * a10) * inverse
-                  let q01 = (p00 * a01 + p10 * a11) * inverse
-                  let q11 = (p01 * a01 + p11 * a11) * inverse
-                  let v0 = (p00 * z0 + p10 * z1) * inverse
-                  let v1 = (p01 * z0 + p11 * z1) * inverse
-                  s.s00 += q00
-                  s.s01 += q01
-                  s.s11 += q11
-                  s.t0 += v0
-                  s.t1 += v1
-                  s.cc += (u0 * z0 + u1 * z1) * inverse
-                  if withIntake {
-                    let w = intake[g]
-                    let ww = w * w
-                    s.ws00 += w * q00
-                    s.ws01 += w * q01
-                    s.ws11 += w * q11
-                    s.wws00 += ww * q00
-                    s.wws01 += ww * q01
-                    s.wws11 += ww * q11
-                    s.wt0 += w * v0
-                    s.wt1 += w * v1
-                  }
-                  determinant *= det
-                  exponent += Int(determinant.exponent)
-                  determinant = determinant.significand
-                }
-                s.determinant = determinant
-                s.exponent = exponent
-              }
-            }
-          }
+    classes.classes.withUnsafeBufferPointer { classes in
+      var determinant = 1.0
+      var exponent = 0
+      for k in range {
+        let g = classes[k]
+        // P = Λ'Z'Z, M = PΛ + I.
+        let p00 = a * g.count + b * g.sumTime
+        let p01 = a * g.sumTime + b * g.sumTimeSquared
+        let p10 = c * g.sumTime
+        let p11 = c * g.sumTimeSquared
+        let m00 = p00 * a + p01 * b + 1
+        let m01 = p01 * c
+        let m11 = p11 * c + 1
+        let det = m00 * m11 - m01 * m01
+        let inverse = 1 / det
+        // adj(M) P, and P'M⁻¹P, weighted by m, Σw and Σw².
+        let a00 = m11 * p00 - m01 * p10
+        let a01 = m11 * p01 - m01 * p11
+        let a10 = m00 * p10 - m01 * p00
+        let a11 = m00 * p11 - m01 * p01
+        let q00 = (p00 * a00 + p10 * a10) * inverse
+        let q01 = (p00 * a01 + p10 * a11) * inverse
+        let q11 = (p01 * a01 + p11 * a11) * inverse
+        s.s00 += g.groups * q00
+        s.s01 += g.groups * q01
+        s.s11 += g.groups * q11
+        s.ws00 += g.intake * q00
+        s.ws01 += g.intake * q01
+        s.ws11 += g.intake * q11
+        s.wws00 += g.intakeSquared * q00
+        s.wws01 += g.intakeSquared * q01
+        s.wws11 += g.intakeSquared * q11
+        // P'M⁻¹Λ'r for r = Σ Z'y and Σ wZ'y.
+        let u0 = a * g.score + b * g.timeScore
+        let u1 = c * g.timeScore
+        let z0 = m11 * u0 - m01 * u1
+        let z1 = m00 * u1 - m01 * u0
+        s.t0 += (p00 * z0 + p10 * z1) * inverse
+        s.t1 += (p01 * z0 + p11 * z1) * inverse
+        let wu0 = a * g.intakeScore + b * g.intakeTimeScore
+        let wu1 = c * g.intakeTimeScore
+        let wz0 = m11 * wu0 - m01 * wu1
+        let wz1 = m00 * wu1 - m01 * wu0
+        s.wt0 += (p00 * wz0 + p10 * wz1) * inverse
+        s.wt1 += (p01 * wz0 + p11 * wz1) * inverse
+        // tr(M⁻¹ Λ'SΛ).
+        let x00 = a * (a * g.scoreScore + 2 * b * g.scoreTimeScore) + b * b * g.timeScoreTimeScore
+        let x01 = c * (a * g.scoreTimeScore + b * g.timeScoreTimeScore)
+        let x11 = c * c * g.timeScoreTimeScore
+        s.cc += (m11 * x00 - 2 * m01 * x01 + m00 * x11) * inverse
+        if g.groups == 1 {
+          determinant *= det
+          exponent += Int(determinant.exponent)
+          determinant = determinant.significand
+        } else {
+          s.pooledLogDeterminant += g.groups * Foundation.log(det)
         }
       }
+      s.determinant = determinant
+      s.exponent = exponent
     }
     return s
   }

@@ -278,10 +278,10 @@ public struct GrowthModelFit: Sendable, Equatable, Codable {
   /// `coef(fit)` for that group. `intercept` is the expected score at t = 0 (session 0, ln session = 0
   /// i.e. session 1, or week 0), `slope` the change per unit of time.
   public func groupLine(_ g: Int) -> (intercept: Double, slope: Double) {
-    let beta = self.beta
+    func beta(_ j: Int) -> Double { fixedEffects[j].estimate }
     let w = settings.includesIntake ? conditionalModes.intake[g] : 0
-    let fixedIntercept = beta[0] + (settings.includesIntake ? w * beta[2] : 0)
-    let fixedSlope = beta[1] + (settings.includesIntake ? w * beta[3] : 0)
+    let fixedIntercept = beta(0) + (settings.includesIntake ? w * beta(2) : 0)
+    let fixedSlope = beta(1) + (settings.includesIntake ? w * beta(3) : 0)
     return (fixedIntercept + conditionalModes.intercept[g], fixedSlope + conditionalModes.slope[g])
   }
 

@@ -84,11 +84,13 @@ public struct GrowthModelSpec: Sendable, Equatable, Codable {
     /// The scaled gradient (the Newton step `H⁻¹g`, or `g` when it is smaller) above which the fit is
     /// reported as not converged; lme4's `check.conv.grad` default, 0.002.
     public var gradientTolerance: Double = 0.002
-    /// Threads for the per-group pass; 0 = decide from the data size (two threads from
-    /// `parallelThreshold` groups on). Results do not depend on it: partial sums are always formed over
-    /// the same fixed chunks and added in the same order.
+    /// Threads for the pass over the design classes (groups pooled by design, see `DesignClasses`); 0 =
+    /// decide from the data size (two threads from `parallelThreshold` classes on). Results do not
+    /// depend on it: partial sums are always formed over the same fixed chunks and added in the same
+    /// order.
     public var threads: Int = 0
-    /// Groups from which the per-group pass is split over threads when `threads` is 0.
+    /// Design classes from which the pass is split over threads when `threads` is 0 (as many as groups
+    /// where every group has its own design, as on a weeks axis with irregular dates).
     public var parallelThreshold: Int = 20_000
 
     public init() {}

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The ETR model of one outcome instrument, as used by a report, and where it came from.
@@ -40,56 +41,76 @@ public struct ExpectedResponseStage: Sendable {
 
   /// Fills the ETR columns of `analysis` and returns the models used; instruments whose model cannot be
   /// fitted get a diagnostic on each of their series instead.
+  ///
+  /// The instruments' fits are independent of each other and run side by side (each writes its own
+  /// slot, so results do not depend on the threads); then each instrument's series are filled in place.
   public func apply(to analysis: inout Analysis, table: SeriesTable) -> [ExpectedResponseUse] {
     let signals = SignalRule(parameters)
+    // The series of each instrument, in table order.
+    var seriesOf = [[Int32]](repeating: [], count: registry.instruments.count)
+    for (s, series) in table.series.enumerated() { seriesOf[Int(series.instrument)].append(Int32(s)) }
+    let instruments = registry.instruments.indices.filter { !seriesOf[$0].isEmpty && registry.instruments[$0].kind == .outcome }
+    let found = ResultSlots<(fit: GrowthModelFit, source: String)?>(count: instruments.count)
+    DispatchQueue.concurrentPerform(iterations: instruments.count) { k in
+      found[k] = model(instruments[k], table: table)
+    }
+
     var uses: [ExpectedResponseUse] = []
-    let present = Set(table.series.map { Int($0.instrument) })
-    for i in present.sorted() where registry.instruments[i].kind == .outcome {
-      let instrument = registry.instruments[i]
-      var fit: GrowthModelFit
-      var source = "fitted"
-      if let given = saved[instrument.name] {
-        (fit, source) = given
-      } else {
-        let spec = GrowthModelSpec.expectedTreatmentResponse
-        do {
-          fit = try GrowthModel.fit(GrowthModelData(table: table, instrument: i, spec: spec), spec: spec, instrument: instrument.name)
-        } catch {
-          for (s, series) in table.series.enumerated() where Int(series.instrument) == i {
-            analysis.series[s].diagnostics.append("no_etr_model")
-          }
+    analysis.series.withUnsafeMutableBufferPointer { results in
+      for (k, i) in instruments.enumerated() {
+        guard let (fit, source) = found[k] else {
+          for s in seriesOf[i] { results[Int(s)].diagnostics.append("no_etr_model") }
           continue
         }
-      }
-      guard let model = try? ExpectedResponseModel(fit: fit) else { continue }
-      uses.append(ExpectedResponseUse(instrument: instrument.name, fit: fit, source: source))
-      // The series' own lines, where the model was fitted here (saved models carry no per-series modes).
-      var groupOfSeries: [Int: Int] = [:]
-      if source == "fitted" {
-        for (g, id) in fit.conditionalModes.groupID.enumerated() { groupOfSeries[id] = g }
-      }
-      for (s, series) in table.series.enumerated() where Int(series.instrument) == i {
-        var r = analysis.series[s]
-        guard r.scoreCount >= 1, let session = r.lastSession else { continue }
-        if let g = groupOfSeries[s] {
-          let line = fit.groupLine(g)
-          r.ebIntercept = line.intercept
-          r.ebSlope = line.slope
+        guard let model = try? ExpectedResponseModel(fit: fit) else { continue }
+        uses.append(ExpectedResponseUse(instrument: registry.instruments[i].name, fit: fit, source: source))
+        // The series' own lines, where the model was fitted here (saved models carry no per-series
+        // modes); every group has scores, so a latest session.
+        if source == "fitted" {
+          for (g, s) in fit.conditionalModes.groupID.enumerated() {
+            (results[s].ebIntercept, results[s].ebSlope) = fit.groupLine(g)
+          }
         }
-        r.expected = model.expected(session: Double(session), intake: r.intake)
-        r.etrZ = model.z(latest: r.latest, session: Double(session), intake: r.intake, direction: instrument.direction)
-        r.signal = signals.signal(
-          session: Int(session), etrZ: r.etrZ,
-          reliablyImproved: r.clinical?.reliableChange.isReliableImprovement ?? false,
-          reliablyDeteriorated: r.clinical?.reliableChange.isReliableDeterioration ?? false,
-          clinicalAtLatest: r.clinical?.clinicalAtLatest ?? true)
-        if r.signal == .yellow || r.signal == .red {
-          r.reasons.insert(.offTrack)
-          if table.episodes[series.episode].status == .active { r.needsReview = true }
+        // Each series on its own, in two halves side by side (the pass waits on memory more than it
+        // computes).
+        let direction = registry.instruments[i].direction
+        let shared = Shared(results)
+        let members = seriesOf[i]
+        let parts = members.count >= 100_000 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+          let results = shared.buffer
+          let range = (part * members.count / parts)..<((part + 1) * members.count / parts)
+          for s in members[range].lazy.map(Int.init) {
+            guard results[s].scoreCount >= 1, let session = results[s].lastSession else { continue }
+            let (latest, intake, clinical) = (results[s].latest, results[s].intake, results[s].clinical)
+            let etrZ = model.z(latest: latest, session: Double(session), intake: intake, direction: direction)
+            let signal = signals.signal(
+              session: Int(session), etrZ: etrZ,
+              reliablyImproved: clinical?.reliableChange.isReliableImprovement ?? false,
+              reliablyDeteriorated: clinical?.reliableChange.isReliableDeterioration ?? false,
+              clinicalAtLatest: clinical?.clinicalAtLatest ?? true)
+            results[s].expected = model.expected(session: Double(session), intake: intake)
+            results[s].etrZ = etrZ
+            results[s].signal = signal
+            if signal == .yellow || signal == .red {
+              results[s].reasons.insert(.offTrack)
+              if table.episodes[table.series[s].episode].status == .active { results[s].needsReview = true }
+            }
+          }
         }
-        analysis.series[s] = r
       }
     }
     return uses
+  }
+
+  /// The model of instrument `i`: the saved one, or fitted on `table`'s series; `nil` when it cannot
+  /// be fitted.
+  func model(_ i: Int, table: SeriesTable) -> (fit: GrowthModelFit, source: String)? {
+    let instrument = registry.instruments[i]
+    if let given = saved[instrument.name] { return given }
+    let spec = GrowthModelSpec.expectedTreatmentResponse
+    let data = GrowthModelData(table: table, instrument: i, spec: spec)
+    guard let fit = try? GrowthModel.fit(data, spec: spec, instrument: instrument.name) else { return nil }
+    return (fit, "fitted")
   }
 }
