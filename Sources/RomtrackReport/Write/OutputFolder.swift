@@ -83,7 +83,9 @@ public final class OutputFolder: @unchecked Sendable {
   /// writing in pieces.
   func create(_ name: String) throws -> OutputFile {
     precondition(OutputFolder.isSafeRelativePath(name), "unsafe output file name")
-    let url = staging.appendingPathComponent(name)
+    // `isDirectory: false`: without it Foundation stats the path to decide, one lookup more per file
+    // in a folder of 40,000 pages.
+    let url = staging.appendingPathComponent(name, isDirectory: false)
     try makeFolder(url.deletingLastPathComponent())
     let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw OutputError(path: url.path, reason: OutputError.describe(errno)) }
