@@ -65,7 +65,7 @@ public struct SeriesBuilder: Sendable {
     var instrumentOfSeries: [UInt16] = []
     var clientOfEpisode: [UInt32] = []
     var nameOfEpisode: [UInt32] = []
-    var seriesOfRow = [Int32](repeating: -1, count: n)
+    var seriesOfRow = [Int32].filledInParallel(-1, count: n)
     var afterAsOf = 0
     // The series last seen for each instrument, and its episode: rows of one episode usually come
     // together, so most rows find their series here without hashing.
@@ -119,7 +119,7 @@ public struct SeriesBuilder: Sendable {
     var starts = [Int](repeating: 0, count: seriesCount + 1)
     for i in 0..<n where seriesOfRow[i] >= 0 { starts[Int(seriesRank[Int(seriesOfRow[i])]) + 1] += 1 }
     for s in 0..<seriesCount { starts[s + 1] += starts[s] }
-    var order = [UInt32](repeating: 0, count: starts[seriesCount])
+    var order = [UInt32].filledInParallel(0, count: starts[seriesCount])
     do {
       var fill = starts
       for i in 0..<n where seriesOfRow[i] >= 0 {
@@ -136,9 +136,9 @@ public struct SeriesBuilder: Sendable {
     table.asOf = asOf.map { CivilDate(days: $0) }
     // The sorted scores are written through pointers into arrays sized for every row, then cut to
     // the rows kept (duplicates and conflicts drop some).
-    var sessionOut = [Int32](repeating: 0, count: order.count)
-    var dateOut = [Int32](repeating: 0, count: order.count)
-    var scoreOut = [Double](repeating: 0, count: order.count)
+    var sessionOut = [Int32].filledInParallel(0, count: order.count)
+    var dateOut = [Int32].filledInParallel(0, count: order.count)
+    var scoreOut = [Double].filledInParallel(0, count: order.count)
     var kept = 0
     table.series.reserveCapacity(seriesCount)
     table.episodes.reserveCapacity(episodeCount)
