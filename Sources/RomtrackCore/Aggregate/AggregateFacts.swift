@@ -71,8 +71,8 @@ struct AggregateFacts: Sendable {
     let firstDay = Int(monthStarts[0])
     let episodeCount = table.episodes.count
     let parts = max(1, min(64, episodeCount / 20_000))
-    var series = [Series](repeating: Series.none, count: table.series.count)
-    var masks = [UInt16](repeating: 0, count: episodeCount * slots)
+    var series = [Series].filledInParallel(Series.none, count: table.series.count)
+    var masks = [UInt16].filledInParallel(0, count: episodeCount * slots)
     let episodes = [Episode](unsafeUninitializedCapacity: episodeCount) { episodeBuffer, initialized in
       let episodeSlots = Shared(episodeBuffer)
       series.withUnsafeMutableBufferPointer { seriesBuffer in

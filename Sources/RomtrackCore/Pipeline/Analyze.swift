@@ -109,7 +109,7 @@ public struct Analyzer: Sendable {
 
     // Intake, latest and counts of each series, on all cores; with each alliance series' sum of
     // squared deviations from its mean, for the pooled within-client SD.
-    var squares = [Double](repeating: .nan, count: table.series.count)
+    var squares = [Double].filledInParallel(.nan, count: table.series.count)
     var results = [SeriesResult](unsafeUninitializedCapacity: table.series.count) { buffer, initialized in
       let shared = Shared(buffer)
       squares.withUnsafeMutableBufferPointer { squaresBuffer in
