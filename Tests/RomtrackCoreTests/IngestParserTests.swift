@@ -91,6 +91,20 @@ import Testing
     #expect(result.tuples.map(\.1) == ["PHQ9", "PHQ9", "GAD7"])
   }
 
+  /// `romtrack model` reads one instrument: the others' rows are counted and skipped unparsed (a bad
+  /// score there is not rejected), while a row naming no known instrument is still rejected.
+  @Test func readsOnlyOneInstrumentWhenAsked() throws {
+    var options = IngestOptions()
+    options.onlyInstrument = "PHQ9"
+    let result = try TestFiles.ingest(
+      "client_id,instrument,session,score\nC1,PHQ-9,1,10\nC1,GAD7,1,oops\nC1,phq9,2,9\nC2,XYZ,1,3\nC2,ORS,1,20\n",
+      options: options)
+    #expect(result.tuples.map(\.1) == ["PHQ9", "PHQ9"])
+    #expect(result.files[0].rowsRead == 3)
+    #expect(result.files[0].otherInstrumentRows == 2)
+    #expect(result.rejects.map(\.reason) == [.unknownInstrument])
+  }
+
   @Test func keepsMissingScoresAsMissing() throws {
     var options = IngestOptions()
     options.missingTokens = ["NA", "-99"]

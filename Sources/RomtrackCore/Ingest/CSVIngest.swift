@@ -13,6 +13,8 @@ public struct FileSummary: Sendable, Equatable {
   public var header: [String]
   /// Threads that parsed the file.
   public var threads: Int
+  /// Rows of other instruments skipped with `IngestOptions.onlyInstrument` (not in `rowsRead`).
+  public var otherInstrumentRows = 0
 }
 
 /// The rows of all input files, with everything that could not be used.
@@ -70,7 +72,8 @@ public struct CSVIngest: Sendable {
         rowsRead: parts.reduce(0) { $0 + $1.rowsRead },
         rowsRejected: parts.reduce(0) { $0 + $1.rejects.count },
         blankLines: parts.reduce(0) { $0 + $1.blankLines } + header.blankLines,
-        header: header.names, threads: parts.count)
+        header: header.names, threads: parts.count,
+        otherInstrumentRows: parts.reduce(0) { $0 + $1.otherInstrumentRows })
       merger.append(&parts)
       mergeSeconds += t1.duration(to: clock.now).seconds
       summaries.append(summary)

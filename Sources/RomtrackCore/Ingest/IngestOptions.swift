@@ -8,6 +8,10 @@ public struct IngestOptions: Sendable {
   public var missingTokens: [String] = ["NA"]
   /// `--instrument NAME`: the instrument of every row of a single-measure file without an instrument column.
   public var defaultInstrument: String? = nil
+  /// Read only the rows of this instrument (`romtrack model` fits one): rows of another known
+  /// instrument are counted (`FileSummary.otherInstrumentRows`) and skipped before their other fields
+  /// are parsed. Rows naming no known instrument are still rejected.
+  public var onlyInstrument: String? = nil
   /// Worker threads for one file; files smaller than `parallelThreshold` bytes are read by one.
   public var threads: Int = IngestOptions.defaultThreads
   /// Size from which a file is split between threads.

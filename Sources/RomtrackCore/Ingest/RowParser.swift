@@ -30,6 +30,9 @@ struct RowParser {
   var instrumentOfName: [Int] = []
   var knownInstrumentNames = 0
   var rowsRead = 0
+  /// `IngestOptions.onlyInstrument` as a registry index, and the rows of other instruments skipped.
+  let onlyInstrument: Int?
+  var otherInstrumentRows = 0
   /// The last ten-byte date read in each date column (`date`, `episode_end`), and its day number.
   var recentDates = (RecentDate(), RecentDate())
   /// Each instrument's range, copied out of the registry for the per-row check.
@@ -51,6 +54,7 @@ struct RowParser {
     self.numericMissingTokens = options.missingTokens.contains { Double($0) != nil }
     self.rawRowLimit = options.rawRowLimit
     self.defaultInstrument = defaultInstrument
+    self.onlyInstrument = options.onlyInstrument.flatMap { registry.index(of: $0) }
     self.ranges = InstrumentRanges(registry)
     self.columnCount = layout.header.count
     func column(_ field: InputField) -> Int { layout.column(of: field) ?? -1 }
@@ -201,6 +205,11 @@ struct RowParser {
         }
         instrument = instrumentOfName[nameID]
       }
+    }
+    if let onlyInstrument, instrument != onlyInstrument {
+      rowsRead -= 1
+      otherInstrumentRows += 1
+      return
     }
 
     // session

@@ -82,9 +82,16 @@ struct Model: ParsableCommand {
     }
     let instrument = registry.instruments[instrumentIndex]
     Console.progress("reading", quiet: input.quiet)
+    // Only this instrument's rows are parsed and grouped: the others are counted and skipped.
+    var ingest = try input.ingestOptions(configuration)
+    ingest.onlyInstrument = instrument.name
     let loaded = try InputLoader.load(
-      files: inputFiles + input.allFiles, registry: registry, ingest: try input.ingestOptions(configuration),
+      files: inputFiles + input.allFiles, registry: registry, ingest: ingest,
       series: input.seriesOptions(configuration, asOf: nil))
+    let others = loaded.files.reduce(0) { $0 + $1.otherInstrumentRows }
+    if others > 0 {
+      Console.status("\(others) rows of other instruments skipped", quiet: input.quiet)
+    }
     let counts = loaded.reconciliation
     if !loaded.rejects.isEmpty {
       Console.status(
