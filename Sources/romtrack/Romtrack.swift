@@ -22,7 +22,6 @@ struct Romtrack: ParsableCommand {
 
   /// Runs the command and maps every failure to the exit codes of FORMATS.md.
   static func main() {
-    HugePages.restartWithHugePagesIfUseful()
     do {
       var command = try parseAsRoot()
       try command.run()
