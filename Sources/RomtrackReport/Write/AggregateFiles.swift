@@ -41,7 +41,7 @@ public enum AggregateFiles {
     var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
-    var w = part == 0 ? CSVWriter(header: header, capacity: 640 * range.count) : CSVWriter(continuingWithCapacity: 640 * range.count)
+    var w = CSVWriter(header: header, part: part, capacity: 640 * range.count)
     for row in rows.list[range] {
       for window in [11, AggregateTable.trailingYear] {
         let span = table.windows[window]
@@ -76,7 +76,7 @@ public enum AggregateFiles {
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
     let months = table.months.map(\.description)
-    var w = part == 0 ? CSVWriter(header: header, capacity: 1_500 * range.count) : CSVWriter(continuingWithCapacity: 1_500 * range.count)
+    var w = CSVWriter(header: header, part: part, capacity: 1_500 * range.count)
     for row in rows.list[range] {
       for window in 0..<12 {
         w.text(row.level.rawValue)

@@ -17,14 +17,14 @@ public struct CSVWriter: Sendable {
   /// - Parameter capacity: the expected size in bytes, reserved up front (in a buffer from
   ///   `BufferPool`, where `ParallelWrites` returns it once the file is written).
   public init(header: [String], capacity: Int = 0) {
-    self.init(continuingWithCapacity: capacity)
-    row(header)
+    self.init(header: header, part: 0, capacity: capacity)
   }
 
-  /// A writer for rows that continue a file another writer began, header and all (a part of a file
-  /// made on several cores).
-  public init(continuingWithCapacity capacity: Int) {
+  /// A writer for part `part` of a file made in parts on several cores: the header goes with the
+  /// first part only, so the parts joined in order are the whole file.
+  public init(header: [String], part: Int, capacity: Int) {
     bytes = BufferPool.take(capacity: capacity)
+    if part == 0 { row(header) }
   }
 
   /// A writer for a few cells, in a buffer of its own.

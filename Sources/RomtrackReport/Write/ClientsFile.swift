@@ -31,7 +31,7 @@ public enum ClientsFile {
     let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
     let n = table.series.count
     let rows = (n * part / parts)..<(n * (part + 1) / parts)
-    var w = part == 0 ? CSVWriter(header: header, capacity: 320 * rows.count) : CSVWriter(continuingWithCapacity: 320 * rows.count)
+    var w = CSVWriter(header: header, part: part, capacity: 320 * rows.count)
     for index in rows {
       let r = analysis.series[index]
       let instrument = context.instrument(index)
