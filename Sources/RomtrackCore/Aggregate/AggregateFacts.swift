@@ -87,9 +87,9 @@ struct AggregateFacts: Sendable {
                 for s in episode.series {
                   let result = results.buffer.baseAddress! + s
                   let slot = slotOf[Int(table.series[s].instrument)]
+                  let flags = Flags(result.pointee)
                   facts.longest = max(facts.longest, Int32(result.pointee.scoreCount))
-                  if result.pointee.lowAlliance == true { facts.flags.insert(.lowAlliance) }
-                  if result.pointee.ruptures > result.pointee.rupturesRepaired { facts.flags.insert(.unrepaired) }
+                  facts.flags.formUnion(flags.intersection([.lowAlliance, .unrepaired]))
                   var mask: UInt16 = 0
                   for i in table.series[s].scores {
                     let offset = Int(table.date[i]) - firstDay
@@ -98,10 +98,9 @@ struct AggregateFacts: Sendable {
                   maskSlots.buffer[e * slots] |= mask
                   guard slot > 0 else { continue }
                   maskSlots.buffer[e * slots + slot] |= mask
-                  let outcome = Series(slot: slot, result: result.pointee)
-                  seriesSlots.buffer[s] = outcome
+                  seriesSlots.buffer[s] = Series(slot: slot, flags: flags, result: result.pointee)
                   facts.finished = facts.finished || result.pointee.scoreCount >= 2
-                  facts.flags.formUnion(outcome.flags.intersection([.stalled, .offTrack, .deteriorating]))
+                  facts.flags.formUnion(flags.intersection([.stalled, .offTrack, .deteriorating]))
                 }
                 (episodeSlots.buffer.baseAddress! + e).initialize(to: facts)
               }
@@ -137,14 +136,8 @@ extension AggregateFacts.Series {
     slot: 0, flags: [], change: -1, category: -1, clinicalAtIntake: false, classified: false, scores: 0, intake: .nan,
     latest: .nan)
 
-  /// An outcome series in `slot`, from its analysis.
-  init(slot: Int, result r: borrowing SeriesResult) {
-    var flags: AggregateFacts.Flags = []
-    if r.stall?.stalled == true { flags.insert(.stalled) }
-    if r.signal == .yellow || r.signal == .red { flags.insert(.offTrack) }
-    if r.reasons.contains(.deteriorating) { flags.insert(.deteriorating) }
-    if r.lowAlliance == true { flags.insert(.lowAlliance) }
-    if r.ruptures > r.rupturesRepaired { flags.insert(.unrepaired) }
+  /// An outcome series in `slot`, from its analysis and its flags.
+  init(slot: Int, flags: AggregateFacts.Flags, result r: borrowing SeriesResult) {
     let clinical = r.scoreCount >= 2 ? r.clinical : nil
     self.init(
       slot: UInt8(slot), flags: flags,
@@ -152,5 +145,18 @@ extension AggregateFacts.Series {
       category: Int8(clinical?.category.map { OutcomeCategory.allCases.firstIndex(of: $0)! } ?? -1),
       clinicalAtIntake: clinical?.clinicalAtIntake == true, classified: clinical != nil, scores: Int32(r.scoreCount),
       intake: r.intake, latest: r.latest)
+  }
+}
+
+extension AggregateFacts.Flags {
+  /// The flags of one series' analysis. An episode takes stalled, off track and deteriorating from
+  /// its outcome series, low alliance and unrepaired ruptures from any of its series.
+  init(_ r: borrowing SeriesResult) {
+    self = []
+    if r.stall?.stalled == true { insert(.stalled) }
+    if r.signal == .yellow || r.signal == .red { insert(.offTrack) }
+    if r.reasons.contains(.deteriorating) { insert(.deteriorating) }
+    if r.lowAlliance == true { insert(.lowAlliance) }
+    if r.ruptures > r.rupturesRepaired { insert(.unrepaired) }
   }
 }
