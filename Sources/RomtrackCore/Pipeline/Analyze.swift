@@ -304,7 +304,7 @@ public struct Analyzer: Sendable {
             // Alliance-only episodes are reviewed on their alliance rows; otherwise on the outcome rows.
             results[s].needsReview = episode.status == .active && !results[s].reasons.isEmpty && (isOutcome || !hasOutcome)
           }
-          }
+        }
       }
     }
     return Analysis(series: results, events: events, rules: clinicalRules, withinClientSD: withinSD)

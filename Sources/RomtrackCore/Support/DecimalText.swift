@@ -59,17 +59,12 @@ public enum DecimalText {
   /// `value` as people write it: at most four decimals, no trailing zeros or point (`28`, `12.5`).
   public static func short(_ value: Double) -> String {
     var text: [UInt8] = []
-    appendShort(value, to: &text)
+    appendFixed(value, decimals: 4, to: &text)
+    if text.contains(UInt8(ascii: ".")) {
+      while text.last == UInt8(ascii: "0") { text.removeLast() }
+      if text.last == UInt8(ascii: ".") { text.removeLast() }
+    }
     return String(decoding: text, as: UTF8.self)
-  }
-
-  /// Appends `value` as `short(_:)` writes it.
-  public static func appendShort(_ value: Double, to bytes: inout [UInt8]) {
-    let start = bytes.count
-    appendFixed(value, decimals: 4, to: &bytes)
-    guard bytes[start...].contains(UInt8(ascii: ".")) else { return }
-    while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
-    if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
   }
 
   /// Appends the decimal digits of `value`, zero-padded to at least `width`.
