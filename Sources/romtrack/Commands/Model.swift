@@ -13,7 +13,9 @@ struct Model: ParsableCommand {
       is one group; a client's intake is the first score of the series. --save writes the \
       expected-treatment-response model (--time log-session --intake, chosen for you when --time is \
       not given) that `romtrack report --etr-model FILE` reads. --json-summary prints the fit as JSON \
-      instead of the summary; --threads also sets the threads of the fit.
+      instead of the summary; --threads also sets the threads of the fit. Only the instrument's own rows \
+      are read and checked: rows of other instruments are counted ("N rows of other instruments \
+      skipped") and left unread, and do not count towards --max-reject-rate.
       """
   )
 
