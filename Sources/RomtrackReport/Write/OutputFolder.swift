@@ -256,40 +256,6 @@ public final class OutputFolder: @unchecked Sendable {
   }()
 }
 
-/// A file being written in the staging folder, piece after piece, each straight from its buffer with
-/// write(2): no second copy of a file that may be hundreds of MB.
-final class OutputFile {
-  private var fd: Int32
-  let path: String
-
-  init(fd: Int32, path: String) {
-    self.fd = fd
-    self.path = path
-  }
-
-  deinit { if fd >= 0 { Glibc.close(fd) } }
-
-  func append(_ bytes: [UInt8]) throws {
-    try bytes.withUnsafeBytes { buffer in
-      var done = 0
-      while done < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw OutputError(path: path, reason: OutputError.describe(errno))
-        }
-        done += n
-      }
-    }
-  }
-
-  func close() throws {
-    let result = Glibc.close(fd)
-    fd = -1
-    if result != 0 { throw OutputError(path: path, reason: OutputError.describe(errno)) }
-  }
-}
-
 /// A report folder or file that could not be written.
 public struct OutputError: Error, CustomStringConvertible {
   public var path: String
