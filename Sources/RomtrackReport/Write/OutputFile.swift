@@ -61,7 +61,10 @@ final class OutputFile {
         startDirect()
       }
       while done < buffer.count {
-        guard let block else { return try writeAll(UnsafeRawBufferPointer(rebasing: buffer[done...])) }
+        guard let block else {
+          try writeAll(UnsafeRawBufferPointer(rebasing: buffer[done...]))
+          return
+        }
         let n = min(buffer.count - done, OutputFile.blockBufferSize - pending)
         (block + pending).copyMemory(from: buffer.baseAddress! + done, byteCount: n)
         pending += n
@@ -94,18 +97,7 @@ final class OutputFile {
   private func flushBlocks() throws {
     guard let block else { return }
     let whole = pending / OutputFile.alignment * OutputFile.alignment
-    var done = 0
-    while done < whole {
-      let n = Glibc.write(fd, block + done, whole - done)
-      if n >= 0 {
-        done += n
-        written += n
-      } else if errno == EINVAL {
-        break
-      } else if errno != EINTR {
-        throw OutputError(path: path, reason: OutputError.describe(errno))
-      }
-    }
+    let done = try writeAll(UnsafeRawBufferPointer(start: block, count: whole))
     pending -= done
     if pending > 0 { block.copyMemory(from: block + done, byteCount: pending) }
     if done < whole { try endDirect() }
@@ -124,17 +116,22 @@ final class OutputFile {
     pending = 0
   }
 
-  private func writeAll(_ buffer: UnsafeRawBufferPointer) throws {
+  /// Writes `buffer` and returns how many bytes went out: all of them, except that a direct write the
+  /// file system refuses (EINVAL while `O_DIRECT` is on) stops early so the caller can fall back.
+  @discardableResult
+  private func writeAll(_ buffer: UnsafeRawBufferPointer) throws -> Int {
     var done = 0
     while done < buffer.count {
       let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
       if n < 0 {
         if errno == EINTR { continue }
+        if errno == EINVAL && block != nil { break }
         throw OutputError(path: path, reason: OutputError.describe(errno))
       }
       done += n
       written += n
     }
+    return done
   }
 }
 
