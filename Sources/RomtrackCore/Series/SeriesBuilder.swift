@@ -37,7 +37,7 @@ public struct SeriesBuild: Sendable {
 /// Groups rows into client x episode x instrument series ordered in time (METHODS.md, "series").
 ///
 /// 1. Rows dated after the as-of date are set aside.
-/// 2. Rows are grouped by (client, episode) and then by instrument, using packed integer keys.
+/// 2. Rows are grouped by (client, episode) and then by instrument, numbered in order of first appearance.
 /// 3. A counting sort puts each series' rows together; each series is then sorted by session number,
 ///    or by date where some row has no session number (sessions are then counted 1, 2, ... by date).
 ///    A series where some rows have neither a session number usable for ordering nor a date to fall
@@ -59,8 +59,11 @@ public struct SeriesBuilder: Sendable {
     let asOf: Int32? = options.asOf?.days ?? rows.latestDate?.days
 
     // 1-2. Episode and series ids in order of first appearance; -1 for rows after the as-of date.
-    var episodeKeys = KeyTable(expected: 1 << 12)
-    var seriesKeys = KeyTable(expected: 1 << 12)
+    // Client ids are dense (the ingest numbers them), so a client's episodes and an episode's series
+    // are found through arrays indexed by id (`PairNumbering`).
+    var episodeKeys = PairNumbering(parents: Int(rows.client.values.max() ?? 0) + 1)
+    var seriesKeys = PairNumbering(parents: 1 << 12)
+    var recent: (client: UInt32, name: UInt32, episode: Int) = (.max, .max, -1)
     var episodeOfSeries: [Int32] = []
     var instrumentOfSeries: [UInt16] = []
     var clientOfEpisode: [UInt32] = []
@@ -77,15 +80,19 @@ public struct SeriesBuilder: Sendable {
         afterAsOf += 1
         continue
       }
-      let episode = episodeKeys.id(of: UInt64(rows.client[i]) << 32 | UInt64(rows.episode[i]))
-      if episode == clientOfEpisode.count {
-        clientOfEpisode.append(rows.client[i])
-        nameOfEpisode.append(rows.episode[i])
+      let (client, name) = (rows.client[i], rows.episode[i])
+      if client != recent.client || name != recent.name {
+        recent = (client, name, episodeKeys.id(parent: Int(client), label: name))
+        if recent.episode == clientOfEpisode.count {
+          clientOfEpisode.append(client)
+          nameOfEpisode.append(name)
+        }
       }
+      let episode = recent.episode
       let instrument = Int(rows.instrument[i])
       var series = recentSeries[instrument]
       if recentEpisode[instrument] != episode {
-        series = seriesKeys.id(of: UInt64(episode) << 16 | UInt64(instrument))
+        series = seriesKeys.id(parent: episode, label: UInt32(instrument))
         if series == episodeOfSeries.count {
           episodeOfSeries.append(Int32(episode))
           instrumentOfSeries.append(UInt16(instrument))
@@ -95,8 +102,8 @@ public struct SeriesBuilder: Sendable {
       }
       seriesOfRow[i] = Int32(series)
     }
-    episodeKeys = KeyTable(expected: 1)
-    seriesKeys = KeyTable(expected: 1)
+    episodeKeys = PairNumbering(parents: 0)
+    seriesKeys = PairNumbering(parents: 0)
     rows.client = Column()
     rows.episode = Column()
     rows.instrument = Column()
