@@ -8,7 +8,7 @@ import Testing
     var w = CSVWriter(header: ["x"])
     build(&w)
     w.endRow()
-    return String(decoding: w.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)[1]
+    return String(decoding: w.finish(), as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)[1]
       .description.trimmingCharacters(in: ["\n"])
   }
 

@@ -49,6 +49,46 @@ public enum DecimalText {
     return buffer.count - i
   }
 
+  /// Bytes `writeFixed` may need.
+  public static let fixedRoom = 32
+
+  /// Writes `value` as `appendFixed` does at `start`, which has room for `fixedRoom` bytes, and
+  /// returns how many bytes it took.
+  @inline(__always)
+  public static func writeFixed(_ value: Double, decimals: Int, at start: UnsafeMutableRawPointer) -> Int {
+    let room = UnsafeMutableRawBufferPointer(start: start, count: fixedRoom)
+    guard let written = fixed(value, decimals: decimals, into: room) else {
+      // Beyond 9e15 units: Swift's shortest text, at most 24 bytes ("-1.7976931348623157e+308").
+      var text = String(value)
+      return text.withUTF8 { utf8 in
+        room.copyMemory(from: UnsafeRawBufferPointer(utf8))
+        return utf8.count
+      }
+    }
+    // `fixed` fills the end of the room; the number moves to its start.
+    start.copyMemory(from: start + (fixedRoom - written), byteCount: written)
+    return written
+  }
+
+  /// Writes the decimal digits of `value`, zero-padded to at least `width` (at most 20), at `start`,
+  /// which has room for 20 bytes, and returns how many bytes it took.
+  @inline(__always)
+  public static func writeDigits(_ value: UInt64, width: Int, at start: UnsafeMutableRawPointer) -> Int {
+    var length = 1
+    var rest = value / 10
+    while rest > 0 {
+      length += 1
+      rest /= 10
+    }
+    length = max(length, width)
+    var v = value
+    for i in stride(from: length - 1, through: 0, by: -1) {
+      start.storeBytes(of: UInt8(truncatingIfNeeded: v % 10) + 48, toByteOffset: i, as: UInt8.self)
+      v /= 10
+    }
+    return length
+  }
+
   /// `value` with fixed decimals, as `appendFixed` writes it.
   public static func fixed(_ value: Double, decimals: Int) -> String {
     var out: [UInt8] = []

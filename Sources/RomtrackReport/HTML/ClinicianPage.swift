@@ -27,7 +27,7 @@ public enum ClinicianPage {
     legend(&w, c)
     caseloadTable(&w, c, clinician: k)
     PageFrame.close(&w, content: c)
-    return w.bytes
+    return w.finish()
   }
 
   static func summary(_ w: inout HTMLWriter, _ c: ReportContent, clinician k: Int) {

@@ -3,17 +3,20 @@ import RomtrackCore
 /// Builds an HTML page in a byte buffer. Every value from the data goes through `text(_:)` or
 /// `attribute(_:_:)`, which escape `&`, `<`, `>`, `"` and `'`, so an id such as `<script>` shows as
 /// text and can never close a tag or an attribute. `raw(_:)` is for the page's own markup only.
-struct HTMLWriter {
-  private(set) var bytes: [UInt8] = []
+struct HTMLWriter: ~Copyable {
+  private var sink: ByteSink
 
   /// - Parameter capacity: the expected size in bytes, reserved up front (in a buffer from
   ///   `BufferPool`, where `ParallelWrites` returns it once the page is written).
-  init(capacity: Int = 16_384) { bytes = BufferPool.take(capacity: capacity) }
+  init(capacity: Int = 16_384) { sink = ByteSink(capacity: capacity) }
+
+  /// The page written, leaving the writer empty.
+  mutating func finish() -> [UInt8] { sink.take() }
 
   /// The page's own markup, written as is.
   mutating func raw(_ markup: String) {
     var markup = markup
-    markup.withUTF8 { bytes.append(contentsOf: $0) }
+    markup.withUTF8 { sink.append($0) }
   }
 
   /// Text from the data or from numbers, escaped for element content and attribute values alike.
@@ -23,11 +26,11 @@ struct HTMLWriter {
       // Runs without a character to escape are copied whole.
       var rest = utf8[...]
       while let special = rest.firstIndex(where: HTMLWriter.needsEscape) {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[..<special]))
+        sink.append(UnsafeBufferPointer(rebasing: rest[..<special]))
         escape(rest[special])
         rest = rest[(special + 1)...]
       }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest))
+      sink.append(UnsafeBufferPointer(rebasing: rest))
     }
   }
 
@@ -39,28 +42,28 @@ struct HTMLWriter {
 
   private mutating func escape(_ b: UInt8) {
     switch b {
-    case UInt8(ascii: "&"): raw("&amp;")
-    case UInt8(ascii: "<"): raw("&lt;")
-    case UInt8(ascii: ">"): raw("&gt;")
-    case UInt8(ascii: "\""): raw("&quot;")
-    case UInt8(ascii: "'"): raw("&#39;")
-    default: bytes.append(b)
+    case UInt8(ascii: "&"): sink.append("&amp;")
+    case UInt8(ascii: "<"): sink.append("&lt;")
+    case UInt8(ascii: ">"): sink.append("&gt;")
+    case UInt8(ascii: "\""): sink.append("&quot;")
+    case UInt8(ascii: "'"): sink.append("&#39;")
+    default: sink.append(b)
     }
   }
 
   /// A coordinate of a picture, with one decimal, written straight into the page.
   mutating func coordinate(_ value: Double) {
-    DecimalText.appendFixed(value, decimals: 1, to: &bytes)
+    sink.fixed(value, decimals: 1)
   }
 
   /// `x,y` points separated by spaces, for `points="..."` of a polyline or polygon.
   mutating func points(_ list: some Sequence<(Double, Double)>) {
     var first = true
     for (x, y) in list {
-      if !first { bytes.append(UInt8(ascii: " ")) }
+      if !first { sink.append(UInt8(ascii: " ")) }
       first = false
       coordinate(x)
-      bytes.append(UInt8(ascii: ","))
+      sink.append(UInt8(ascii: ","))
       coordinate(y)
     }
   }

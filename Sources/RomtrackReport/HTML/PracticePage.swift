@@ -24,7 +24,7 @@ public enum PracticePage {
     completeness(&w, content)
     meaning(&w, content)
     PageFrame.close(&w, content: content)
-    return w.bytes
+    return w.finish()
   }
 
   static func practice(_ c: ReportContent, window: Int, slot: Int = 0) -> GroupMeasures {

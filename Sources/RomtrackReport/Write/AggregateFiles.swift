@@ -56,7 +56,7 @@ public enum AggregateFiles {
         w.endRow()
       }
     }
-    return w.bytes
+    return w.finish()
   }
 
   /// trends.csv: each of the 12 months ending with the report month.
@@ -88,7 +88,7 @@ public enum AggregateFiles {
         w.endRow()
       }
     }
-    return w.bytes
+    return w.finish()
   }
 
   /// The groups of each level in name order, and per group the instrument slots with any activity:

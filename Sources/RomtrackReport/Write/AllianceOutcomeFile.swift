@@ -42,6 +42,6 @@ public enum AllianceOutcomeFile {
         w.endRow()
       }
     }
-    return w.bytes
+    return w.finish()
   }
 }

@@ -1,6 +1,6 @@
 import RomtrackCore
 
-/// Builds RFC 4180 CSV text (FORMATS.md, "CSV output") in a byte buffer.
+/// Builds RFC 4180 CSV text (FORMATS.md, "CSV output") in a byte buffer (`ByteSink`).
 ///
 /// - A cell is quoted when it holds a comma, a quote, CR or LF; quotes inside are doubled.
 /// - Formula injection: a text cell that a spreadsheet would run as a formula, one starting with `=`,
@@ -10,8 +10,8 @@ import RomtrackCore
 /// - A NUL byte in a text cell (from an id or a raw input row) is written as U+FFFD: many programs
 ///   stop reading a cell, a line or the whole file at NUL.
 /// - Rows end with LF; missing numbers are empty cells.
-public struct CSVWriter: Sendable {
-  public private(set) var bytes: [UInt8] = []
+public struct CSVWriter: ~Copyable {
+  private var sink: ByteSink
   private var cellsInRow = 0
 
   /// - Parameter capacity: the expected size in bytes, reserved up front (in a buffer from
@@ -23,12 +23,15 @@ public struct CSVWriter: Sendable {
   /// A writer for part `part` of a file made in parts on several cores: the header goes with the
   /// first part only, so the parts joined in order are the whole file.
   public init(header: [String], part: Int, capacity: Int) {
-    bytes = BufferPool.take(capacity: capacity)
+    sink = ByteSink(capacity: capacity)
     if part == 0 { row(header) }
   }
 
   /// A writer for a few cells, in a buffer of its own.
-  private init() {}
+  private init() { sink = ByteSink(capacity: 0) }
+
+  /// The text written, leaving the writer empty: what a file maker returns.
+  public mutating func finish() -> [UInt8] { sink.take() }
 
   /// Appends a text cell.
   public mutating func text(_ value: String) {
@@ -38,7 +41,7 @@ public struct CSVWriter: Sendable {
       guard cell.allSatisfy({ ($0 > UInt8(ascii: "\"") && $0 != UInt8(ascii: ",")) || $0 == UInt8(ascii: " ") }),
         !(cell.first.map(CSVWriter.startsFormula) ?? false)
       else { return false }
-      bytes.append(contentsOf: cell)
+      sink.append(cell)
       return true
     }
     if plain != true { escaped(value) }
@@ -59,16 +62,16 @@ public struct CSVWriter: Sendable {
     if hasNUL { value = CSVWriter.replacingNUL(value) }
     value.withUTF8 { cell in
       let prefix = cell.first.map { CSVWriter.startsFormula($0) } ?? false
-      if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
-      if prefix { bytes.append(UInt8(ascii: "'")) }
+      if needsQuotes { sink.append(UInt8(ascii: "\"")) }
+      if prefix { sink.append(UInt8(ascii: "'")) }
       if needsQuotes {
         for b in cell {
-          if b == UInt8(ascii: "\"") { bytes.append(b) }
-          bytes.append(b)
+          if b == UInt8(ascii: "\"") { sink.append(b) }
+          sink.append(b)
         }
-        bytes.append(UInt8(ascii: "\""))
+        sink.append(UInt8(ascii: "\""))
       } else {
-        bytes.append(contentsOf: cell)
+        sink.append(cell)
       }
     }
   }
@@ -77,23 +80,22 @@ public struct CSVWriter: Sendable {
   public mutating func flag(_ value: Bool?) {
     separate()
     guard let value else { return }
-    let word: StaticString = value ? "true" : "false"
-    bytes.append(contentsOf: UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    sink.append(value ? "true" : "false")
   }
 
   /// Appends a number with fixed decimals (`.` decimal point), or an empty cell for nil and NaN.
   public mutating func number(_ value: Double?, decimals: Int) {
     separate()
     guard let value, value.isFinite else { return }
-    DecimalText.appendFixed(value, decimals: decimals, to: &bytes)
+    sink.fixed(value, decimals: decimals)
   }
 
   /// Appends a whole number.
   public mutating func integer(_ value: Int?) {
     separate()
     guard let value else { return }
-    if value < 0 { bytes.append(UInt8(ascii: "-")) }
-    DecimalText.appendDigits(UInt64(value.magnitude), width: 1, to: &bytes)
+    if value < 0 { sink.append(UInt8(ascii: "-")) }
+    sink.digits(UInt64(value.magnitude), width: 1)
   }
 
   /// Appends an ISO date (`YYYY-MM-DD`) from days since 1970-01-01, or an empty cell.
@@ -101,16 +103,16 @@ public struct CSVWriter: Sendable {
     separate()
     guard let days else { return }
     let c = CivilDate(days: days).components
-    DecimalText.appendDigits(UInt64(max(c.year, 0)), width: 4, to: &bytes)
-    bytes.append(UInt8(ascii: "-"))
-    DecimalText.appendDigits(UInt64(c.month), width: 2, to: &bytes)
-    bytes.append(UInt8(ascii: "-"))
-    DecimalText.appendDigits(UInt64(c.day), width: 2, to: &bytes)
+    sink.digits(UInt64(max(c.year, 0)), width: 4)
+    sink.append(UInt8(ascii: "-"))
+    sink.digits(UInt64(c.month), width: 2)
+    sink.append(UInt8(ascii: "-"))
+    sink.digits(UInt64(c.day), width: 2)
   }
 
   /// Ends the current row.
   public mutating func endRow() {
-    bytes.append(0x0A)
+    sink.append(0x0A)
     cellsInRow = 0
   }
 
@@ -121,7 +123,7 @@ public struct CSVWriter: Sendable {
   }
 
   private mutating func separate() {
-    if cellsInRow > 0 { bytes.append(UInt8(ascii: ",")) }
+    if cellsInRow > 0 { sink.append(UInt8(ascii: ",")) }
     cellsInRow += 1
   }
 
@@ -144,13 +146,13 @@ public struct CSVWriter: Sendable {
   public static func escapedCell(_ value: String) -> [UInt8] {
     var w = CSVWriter()
     w.text(value)
-    return w.bytes
+    return w.finish()
   }
 
   /// Appends a cell made by `escapedCell(_:)`.
   public mutating func escapedCell(_ cell: UnsafeRawBufferPointer) {
     separate()
-    bytes.append(contentsOf: cell)
+    sink.append(cell)
   }
 
   /// `value` rounded half away from zero to `decimals` places (see `DecimalText.appendFixed`).

@@ -95,6 +95,6 @@ public enum ClientsFile {
       w.text(r.diagnostics.joined(separator: ";"))
       w.endRow()
     }
-    return w.bytes
+    return w.finish()
   }
 }

@@ -28,6 +28,6 @@ public enum EventsFile {
       w.flag(event.repaired)
       w.endRow()
     }
-    return w.bytes
+    return w.finish()
   }
 }

@@ -15,6 +15,6 @@ public enum RejectsFile {
       writer.text(r.raw)
       writer.endRow()
     }
-    return writer.bytes
+    return writer.finish()
   }
 }

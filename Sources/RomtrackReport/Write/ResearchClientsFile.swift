@@ -76,7 +76,7 @@ public enum ResearchClientsFile {
       w.text(episode.status.rawValue)
       w.endRow()
     }
-    return w.bytes
+    return w.finish()
   }
 
   /// The pseudonym of a clinician id in research files (keyed apart from client ids).

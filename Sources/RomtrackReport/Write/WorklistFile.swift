@@ -59,7 +59,7 @@ public enum WorklistFile {
       w.integer(urgency(r))
       w.endRow()
     }
-    return w.bytes
+    return w.finish()
   }
 
   /// The rank of each name in the order Swift compares strings (equal names share a rank).

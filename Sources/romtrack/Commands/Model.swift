@@ -169,6 +169,6 @@ struct Model: ParsableCommand {
       w.number(line.slope, decimals: 4)
       w.endRow()
     }
-    return w.bytes
+    return w.finish()
   }
 }

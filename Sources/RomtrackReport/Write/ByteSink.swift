@@ -1,0 +1,87 @@
+import RomtrackCore
+
+/// The bytes of one output part (a CSV part, an HTML page), written with plain stores into a small
+/// buffer of the sink's own and moved into the part's array (from `BufferPool`) 16 KiB at a time.
+///
+/// Appending a few bytes to a Swift array costs a call, a uniqueness check and a capacity check, and
+/// a report at 1M clients appends a cell or a piece of markup about two hundred million times. Here a
+/// piece is a bounds check and a copy; the array grows by one append per 16 KiB. The sink cannot be
+/// copied (`~Copyable`): it alone owns its buffer, which it frees when it goes.
+struct ByteSink: ~Copyable {
+  private var out: [UInt8]
+  private let scratch: UnsafeMutableRawPointer
+  private var used = 0
+
+  static let scratchSize = 16 << 10
+
+  /// - Parameter capacity: the expected size in bytes, reserved in a buffer from `BufferPool`.
+  init(capacity: Int) {
+    out = BufferPool.take(capacity: capacity)
+    scratch = .allocate(byteCount: ByteSink.scratchSize, alignment: 16)
+  }
+
+  deinit { scratch.deallocate() }
+
+  @inline(__always)
+  mutating func append(_ byte: UInt8) {
+    if used == ByteSink.scratchSize { flush() }
+    scratch.storeBytes(of: byte, toByteOffset: used, as: UInt8.self)
+    used += 1
+  }
+
+  @inline(__always)
+  mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    if bytes.count > ByteSink.scratchSize - used {
+      flush()
+      if bytes.count > ByteSink.scratchSize {
+        out.append(contentsOf: bytes)
+        return
+      }
+    }
+    if let start = bytes.baseAddress { (scratch + used).copyMemory(from: start, byteCount: bytes.count) }
+    used += bytes.count
+  }
+
+  @inline(__always)
+  mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    append(UnsafeRawBufferPointer(bytes))
+  }
+
+  /// The markup or word `text`, as it is.
+  @inline(__always)
+  mutating func append(_ text: StaticString) {
+    append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// Lets `body` write at most `maximum` bytes (at most `scratchSize`) in place; it returns how many it wrote.
+  @inline(__always)
+  mutating func write(atMost maximum: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
+    if maximum > ByteSink.scratchSize - used { flush() }
+    used += body(scratch + used)
+  }
+
+  /// A number with fixed decimals (see `DecimalText.writeFixed`).
+  @inline(__always)
+  mutating func fixed(_ value: Double, decimals: Int) {
+    write(atMost: DecimalText.fixedRoom) { DecimalText.writeFixed(value, decimals: decimals, at: $0) }
+  }
+
+  /// The decimal digits of `value`, zero-padded to `width` (at most 20).
+  @inline(__always)
+  mutating func digits(_ value: UInt64, width: Int) {
+    write(atMost: 20) { DecimalText.writeDigits(value, width: width, at: $0) }
+  }
+
+  private mutating func flush() {
+    out.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: used))
+    used = 0
+  }
+
+  /// Everything appended, leaving the sink empty.
+  mutating func take() -> [UInt8] {
+    flush()
+    let bytes = out
+    out = []
+    return bytes
+  }
+}

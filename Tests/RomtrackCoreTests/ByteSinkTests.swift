@@ -1,0 +1,55 @@
+import PropertyBased
+import Testing
+
+@testable import RomtrackCore
+@testable import RomtrackReport
+
+/// `ByteSink` must give back exactly what was appended, in order, whatever the pieces' sizes against
+/// its 16 KiB buffer; its number writers must write what `DecimalText`'s array appenders write.
+@Suite struct ByteSinkTests {
+  @Test func piecesComeBackInOrderAcrossTheBufferEdge() async {
+    let sizes = Gen.int(in: 0...(ByteSink.scratchSize + 100)).array(of: 0...12)
+    await propertyCheck(count: 60, input: sizes, Gen.int(in: 0...3)) { sizes, singles in
+      var sink = ByteSink(capacity: 0)
+      var expected: [UInt8] = []
+      for (k, size) in sizes.enumerated() {
+        let piece = OutputFileTests.piece(size, seed: k)
+        piece.withUnsafeBytes { sink.append($0) }
+        expected += piece
+        for b in 0..<singles {
+          sink.append(UInt8(b + 65))
+          expected.append(UInt8(b + 65))
+        }
+        sink.append("<br>")
+        expected += Array("<br>".utf8)
+      }
+      #expect(OutputFileTests.firstDifference(sink.take(), expected) == nil)
+      #expect(sink.take().isEmpty)
+    }
+  }
+
+  @Test func numbersAsTheArrayAppendersWriteThem() async {
+    let values = Gen.double(in: -1e6...1e6)
+    await propertyCheck(input: values, Gen.int(in: 0...6), Gen.int(in: 0...12)) { value, decimals, width in
+      var sink = ByteSink(capacity: 0)
+      var expected: [UInt8] = []
+      sink.fixed(value, decimals: decimals)
+      DecimalText.appendFixed(value, decimals: decimals, to: &expected)
+      let whole = UInt64(abs(value))
+      sink.digits(whole, width: width)
+      DecimalText.appendDigits(whole, width: width, to: &expected)
+      #expect(sink.take() == expected)
+    }
+  }
+
+  @Test(arguments: [1e17, -1.7976931348623157e308, 0, -0.0, 9e15, 123.456])
+  func largeAndEdgeNumbers(value: Double) {
+    var sink = ByteSink(capacity: 0)
+    var expected: [UInt8] = []
+    sink.fixed(value, decimals: 2)
+    DecimalText.appendFixed(value, decimals: 2, to: &expected)
+    sink.digits(UInt64.max, width: 1)
+    DecimalText.appendDigits(UInt64.max, width: 1, to: &expected)
+    #expect(sink.take() == expected)
+  }
+}
