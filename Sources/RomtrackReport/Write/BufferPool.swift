@@ -4,9 +4,10 @@ import Foundation
 ///
 /// A report is about 2 GB of text at 1M clients, made in parts of a few MB. Each part's buffer freshly
 /// allocated would be fresh memory the kernel must fault in and zero, page by page, and free again:
-/// that was a quarter of the report's CPU time. The file makers take their buffer here
-/// (through `ByteSink`, which `CSVWriter` and `HTMLWriter` write into), and `ParallelWrites` gives it back, emptied, once the part is on disk,
-/// so the same few buffers carry the whole report and stay warm in cache.
+/// that was a quarter of the report's CPU time. The file makers take their buffer here (through
+/// `ByteSink`, which `CSVWriter` and `HTMLWriter` write into), and `ParallelWrites` gives it back,
+/// emptied, once the part is on disk, so the same few buffers carry the whole report and stay warm
+/// in cache.
 enum BufferPool {
   /// An empty buffer with room for at least `capacity` bytes: a returned one when there is one.
   static func take(capacity: Int) -> [UInt8] {
