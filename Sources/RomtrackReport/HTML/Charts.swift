@@ -171,9 +171,17 @@ enum Charts {
       let f = (min(max(v, range.lowerBound), range.upperBound) - range.lowerBound) / max(range.upperBound - range.lowerBound, 1e-9)
       return top + (height - top - bottom) * (1 - f)
     }
-    w.raw("<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\"><title>")
+    w.raw("<svg class=\"spark\" viewBox=\"0 0 ")
+    w.integer(Int(width))
+    w.raw(" ")
+    w.integer(Int(height))
+    w.raw("\" role=\"img\"><title>")
     w.text(title)
-    w.raw("</title><rect x=\"0\" y=\"0\" width=\"\(Int(width - right + 2))\" height=\"\(Int(height))\" class=\"frame\"/>")
+    w.raw("</title><rect x=\"0\" y=\"0\" width=\"")
+    w.integer(Int(width - right + 2))
+    w.raw("\" height=\"")
+    w.integer(Int(height))
+    w.raw("\" class=\"frame\"/>")
     if expected.count > 1 {
       w.raw("<polygon points=\"")
       w.points(expected.map { (x($0.session), y($0.high)) } + expected.reversed().map { (x($0.session), y($0.low)) })
@@ -182,32 +190,67 @@ enum Charts {
       w.raw("\" class=\"expected\"/>")
     }
     if let reference {
-      w.raw("<line x1=\"\(c(left))\" x2=\"\(c(width - right))\" y1=\"\(c(y(reference)))\" y2=\"\(c(y(reference)))\" class=\"cutoff\"/>")
+      w.raw("<line x1=\"")
+      w.coordinate(left)
+      w.raw("\" x2=\"")
+      w.coordinate(width - right)
+      w.raw("\" y1=\"")
+      w.coordinate(y(reference))
+      w.raw("\" y2=\"")
+      w.coordinate(y(reference))
+      w.raw("\" class=\"cutoff\"/>")
     }
     // The scores: one line with a dot at every vertex (the page's `dot` markers); a lone score, one dot.
     let observed = zip(sessions, scores).lazy.filter { $0.1.isFinite }.map { (x($0.0), y($0.1)) }
     let count = scores.reduce(0) { $0 + ($1.isFinite ? 1 : 0) }
     if count > 1 {
-      let dot = "url(#\(marker))"
       w.raw("<polyline points=\"")
       w.points(observed)
-      w.raw("\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.8\" marker-start=\"\(dot)\" marker-mid=\"\(dot)\" marker-end=\"\(dot)\"/>")
+      w.raw("\" fill=\"none\" stroke=\"")
+      w.raw(colour)
+      w.raw("\" stroke-width=\"1.8\"")
+      for end in ["start", "mid", "end"] {
+        w.raw(" marker-")
+        w.raw(end)
+        w.raw("=\"url(#")
+        w.raw(marker)
+        w.raw(")\"")
+      }
+      w.raw("/>")
     } else if let only = observed.first(where: { _ in true }) {
       w.raw("<circle cx=\"")
       w.coordinate(only.0)
       w.raw("\" cy=\"")
       w.coordinate(only.1)
-      w.raw("\" r=\"1.8\" fill=\"\(colour)\"/>")
+      w.raw("\" r=\"1.8\" fill=\"")
+      w.raw(colour)
+      w.raw("\"/>")
     }
     for mark in marks {
       guard let k = sessions.firstIndex(of: mark.session), scores[k].isFinite else { continue }
       let (mx, my) = (x(mark.session), y(scores[k]))
       w.raw("<g class=\"mark\"><title>")
       w.text(mark.title)
-      w.raw("</title><circle cx=\"\(c(mx))\" cy=\"\(c(my))\" r=\"5\"/><text x=\"\(c(mx))\" y=\"\(c(my + 3))\" text-anchor=\"middle\">\(mark.letter)</text></g>")
+      w.raw("</title><circle cx=\"")
+      w.coordinate(mx)
+      w.raw("\" cy=\"")
+      w.coordinate(my)
+      w.raw("\" r=\"5\"/><text x=\"")
+      w.coordinate(mx)
+      w.raw("\" y=\"")
+      w.coordinate(my + 3)
+      w.raw("\" text-anchor=\"middle\">")
+      w.raw(mark.letter)
+      w.raw("</text></g>")
     }
     if let v = scores.last(where: { $0.isFinite }) {
-      w.raw("<text x=\"\(c(width - right + 7))\" y=\"\(c(y(v) + 3))\" class=\"value\">\(Show.score(v))</text>")
+      w.raw("<text x=\"")
+      w.coordinate(width - right + 7)
+      w.raw("\" y=\"")
+      w.coordinate(y(v) + 3)
+      w.raw("\" class=\"value\">")
+      w.raw(Show.score(v))
+      w.raw("</text>")
     }
     w.raw("</svg>")
   }

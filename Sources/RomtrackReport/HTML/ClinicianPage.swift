@@ -49,15 +49,25 @@ public enum ClinicianPage {
   static func clientCard(_ w: inout HTMLWriter, _ c: ReportContent, episode e: Int) {
     let episode = c.table.episodes[e]
     let urgency = c.episodeUrgency[e]
-    w.raw("<section class=\"client u\(urgency)\"><h3>")
-    w.text("Client \(c.clientID(e))")
-    if !c.episodeID(e).isEmpty { w.text(" · episode \(c.episodeID(e))") }
+    w.raw("<section class=\"client u")
+    w.integer(Int(urgency))
+    w.raw("\"><h3>Client ")
+    w.text(c.clientID(e))
+    if !c.episodeID(e).isEmpty {
+      w.raw(" · episode ")
+      w.text(c.episodeID(e))
+    }
     w.raw(" <span class=\"tag urgent\">")
     w.text(ReasonWords.urgencyWords[urgency] ?? "")
     w.raw("</span></h3><p class=\"muted\">")
-    var facts = ["first score \(Show.date(episode.firstDate))", "last score \(Show.date(episode.lastDate))"]
-    if !c.siteID(e).isEmpty { facts.append("site \(c.siteID(e))") }
-    w.text(facts.joined(separator: " · "))
+    w.raw("first score ")
+    w.raw(Show.date(episode.firstDate))
+    w.raw(" · last score ")
+    w.raw(Show.date(episode.lastDate))
+    if !c.siteID(e).isEmpty {
+      w.raw(" · site ")
+      w.text(c.siteID(e))
+    }
     w.raw("</p><ul class=\"reasons\">")
     var reasons = WorklistReasons()
     for s in episode.series where c.analysis.series[s].needsReview { reasons.formUnion(c.analysis.series[s].reasons) }
@@ -145,31 +155,46 @@ public enum ClinicianPage {
     w.raw("<tbody>")
     for e in c.caseloads[k] {
       let episode = c.table.episodes[e]
-      var outcome: [String] = []
-      var alliance: [String] = []
-      var signal: TreatmentSignal?
-      for s in episode.series {
-        let r = c.analysis.series[s]
-        let instrument = c.instrument(ofSeries: s)
-        if instrument.kind == .outcome {
-          var text = "\(instrument.name) \(Show.score(r.intake)) → \(Show.score(r.latest))"
-          if let category = r.clinical?.category { text += " (\(ReasonWords.category(category)))" }
-          outcome.append(text)
-          if let s = r.signal, signal == nil || s.severity > signal!.severity { signal = s }
-        } else {
-          alliance.append("\(instrument.name) \(Show.score(r.latest))\(r.lowAlliance == true ? " (low)" : "")")
-        }
-      }
       w.raw("<tr>")
       PageFrame.cell(&w, c.clientID(e))
       PageFrame.cell(&w, c.episodeID(e))
       PageFrame.cell(&w, Show.date(episode.firstDate))
       PageFrame.cell(&w, Show.date(episode.lastDate))
-      PageFrame.cell(&w, outcome.isEmpty ? "–" : outcome.joined(separator: "; "))
+      // Outcome series, then the most severe signal among them, then alliance series; each list
+      // "name first → latest (category)" or "name latest (low)", joined by "; ", or "–" when empty.
+      var signal: TreatmentSignal?
+      var listed = 0
       w.raw("<td>")
+      for s in episode.series where c.instrument(ofSeries: s).kind == .outcome {
+        let r = c.analysis.series[s]
+        if listed > 0 { w.raw("; ") }
+        listed += 1
+        w.text(c.instrument(ofSeries: s).name)
+        w.raw(" ")
+        w.raw(Show.score(r.intake))
+        w.raw(" → ")
+        w.raw(Show.score(r.latest))
+        if let category = r.clinical?.category {
+          w.raw(" (")
+          w.text(ReasonWords.category(category))
+          w.raw(")")
+        }
+        if let s = r.signal, signal == nil || s.severity > signal!.severity { signal = s }
+      }
+      w.raw(listed == 0 ? "–</td><td>" : "</td><td>")
       PageFrame.signalTag(&w, signal)
-      w.raw("</td>")
-      PageFrame.cell(&w, alliance.isEmpty ? "–" : alliance.joined(separator: "; "))
+      w.raw("</td><td>")
+      listed = 0
+      for s in episode.series where c.instrument(ofSeries: s).kind == .alliance {
+        let r = c.analysis.series[s]
+        if listed > 0 { w.raw("; ") }
+        listed += 1
+        w.text(c.instrument(ofSeries: s).name)
+        w.raw(" ")
+        w.raw(Show.score(r.latest))
+        if r.lowAlliance == true { w.raw(" (low)") }
+      }
+      w.raw(listed == 0 ? "–</td>" : "</td>")
       PageFrame.cell(&w, c.episodeUrgency[e] > 0 ? (ReasonWords.urgencyWords[c.episodeUrgency[e]] ?? "yes") : "")
       w.raw("</tr>")
     }

@@ -56,6 +56,12 @@ struct HTMLWriter: ~Copyable {
     sink.fixed(value, decimals: 1)
   }
 
+  /// A whole number of the page's own (a size, a count), written straight into the page.
+  mutating func integer(_ value: Int) {
+    if value < 0 { sink.append(UInt8(ascii: "-")) }
+    sink.digits(UInt64(value.magnitude), width: 1)
+  }
+
   /// `x,y` points separated by spaces, for `points="..."` of a polyline or polygon.
   mutating func points(_ list: some Sequence<(Double, Double)>) {
     var first = true

@@ -9,7 +9,9 @@ enum PageFrame {
     w.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">")
     w.raw("<meta name=\"referrer\" content=\"no-referrer\"><title>")
     w.text(title)
-    w.raw("</title><style>\(Style.css)</style></head><body><main>\n")
+    w.raw("</title><style>")
+    w.raw(Style.css)
+    w.raw("</style></head><body><main>\n")
   }
 
   static func close(_ w: inout HTMLWriter, content: ReportContent) {
@@ -52,7 +54,11 @@ enum PageFrame {
       w.raw("–")
       return
     }
-    w.raw("<span class=\"tag \(signal.rawValue)\">\(signal.rawValue)</span>")
+    w.raw("<span class=\"tag ")
+    w.raw(signal.rawValue)
+    w.raw("\">")
+    w.raw(signal.rawValue)
+    w.raw("</span>")
   }
 
   /// A rate as `41% (34–48%)`, with `k of n` beneath in the title.
