@@ -18,6 +18,11 @@ struct AggregatePass: Sendable {
   let orders: [GroupOrder]
 
   var slots: Int { facts.slots }
+
+  /// The episodes a job adds up: a measure of its work.
+  func episodeCount(_ job: Job) -> Int {
+    orders[job.level].start[job.groups.upperBound] - orders[job.level].start[job.groups.lowerBound]
+  }
   var groupStride: Int { AggregateTable.windowCount * slots }
 
   /// Zeroes the job's cells, then adds each group's episodes to them.

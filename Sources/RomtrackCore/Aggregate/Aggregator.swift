@@ -45,11 +45,16 @@ public struct Aggregator: Sendable {
         GroupOrder(groups: groupCounts[1], of: facts.episodes.lazy.map(\.clinician)),
         GroupOrder(groups: groupCounts[2], of: facts.episodes.lazy.map(\.site)),
       ])
+    // Each level's groups in ranges of at most `groupsPerJob`, and in at least 8 where there are as
+    // many groups, so that no level is one long job; the jobs with the most episodes go first. The
+    // practice, a single group, is one job as long as all sites together: with the sites in one job
+    // too, one core was left adding them up alone after everything else was done.
     let jobs = (0..<3).flatMap { level in
-      stride(from: 0, to: groupCounts[level], by: groupsPerJob).map {
-        AggregatePass.Job(level: level, groups: $0..<min($0 + groupsPerJob, groupCounts[level]))
+      let size = min(groupsPerJob, max(1, (groupCounts[level] + 7) / 8))
+      return stride(from: 0, to: groupCounts[level], by: size).map {
+        AggregatePass.Job(level: level, groups: $0..<min($0 + size, groupCounts[level]))
       }
-    }
+    }.sorted { pass.episodeCount($0) > pass.episodeCount($1) }
     let cellCount = result.cellCount
     result.cells = [GroupMeasures](unsafeUninitializedCapacity: cellCount) { buffer, initialized in
       let cells = Shared(buffer)
