@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// Writes several output files at once on all cores.
+/// Writes several output files at once on all cores (`threads`).
 ///
 /// A job makes a file in one or more parts: a large file is cut into parts of a few MB so that both
 /// cores share it and memory holds only the parts in progress. Parts are made in the order given
@@ -30,18 +30,35 @@ public enum ParallelWrites {
     }
   }
 
+  /// Threads that make and write parts: one per core, and one more to compute while another waits
+  /// for the device (a large file's direct writes return only once the blocks are written).
+  static var threads: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
+
   public static func run(_ jobs: [Job], into folder: OutputFolder) throws {
     let units = jobs.indices.flatMap { j in (0..<jobs[j].parts).map { (job: j, part: $0) } }
     let files = jobs.map { OrderedFile(name: $0.name, parts: $0.parts) }
     let errors = FirstError()
-    DispatchQueue.concurrentPerform(iterations: units.count) { u in
-      let (j, k) = units[u]
-      do {
-        try files[j].add(part: k, try jobs[j].bytes(k), in: folder)
-      } catch {
-        errors.keep(error)
+    let queue = UnitQueue()
+    let work: @Sendable () -> Void = {
+      while let u = queue.take(below: units.count) {
+        let (j, k) = units[u]
+        do {
+          try files[j].add(part: k, try jobs[j].bytes(k), in: folder)
+        } catch {
+          errors.keep(error)
+        }
       }
     }
+    let finished = DispatchGroup()
+    for _ in 1..<min(threads, units.count) {
+      finished.enter()
+      Thread.detachNewThread {
+        work()
+        finished.leave()
+      }
+    }
+    work()
+    finished.wait()
     if let error = errors.first { throw error }
   }
 }
@@ -92,6 +109,20 @@ private final class OrderedFile: @unchecked Sendable {
     }
     writing = false
     lock.unlock()
+  }
+}
+
+/// Hands out the numbers 0, 1, 2, ... to the threads, each once, in order.
+private final class UnitQueue: @unchecked Sendable {
+  private var next = 0
+  private let lock = NSLock()
+
+  func take(below count: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < count else { return nil }
+    next += 1
+    return next - 1
   }
 }
 
