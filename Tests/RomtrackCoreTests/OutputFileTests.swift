@@ -63,6 +63,17 @@ struct OutputFileTests {
     let small = try String(contentsOf: folder.staging.appendingPathComponent("small.csv"), encoding: .utf8)
     #expect(small == "a,b\n1,2\n")
   }
+
+  /// Fewer parts than threads, down to none (a practice with one clinician has no page after the first).
+  @Test(arguments: [0, 1, 2])
+  func fewerPartsThanThreads(parts: Int) throws {
+    let folder = try OutputFolder(path: TestOutput.path("few"))
+    defer { folder.discard() }
+    try ParallelWrites.run((0..<parts).map { k in .init("f\(k).txt") { Array("part \(k)\n".utf8) } }, into: folder)
+    for k in 0..<parts {
+      #expect(try String(contentsOf: folder.staging.appendingPathComponent("f\(k).txt"), encoding: .utf8) == "part \(k)\n")
+    }
+  }
 }
 
 /// Output folders for tests under the temporary directory, unique per test process.

@@ -50,7 +50,8 @@ public enum ParallelWrites {
       }
     }
     let finished = DispatchGroup()
-    for _ in 1..<min(threads, units.count) {
+    // The calling thread is one of them; no more threads than parts (none for an empty list).
+    for _ in 1..<max(1, min(threads, units.count)) {
       finished.enter()
       Thread.detachNewThread {
         work()
