@@ -48,15 +48,19 @@ public enum InputLoader {
   /// The reconciliation is counted from both ends, so that a lost row shows: rows read come from the
   /// parser, rows used from the finished series table.
   ///
-  /// - Parameter asOfFromLatest: when `series.asOf` is nil, chooses the as-of date from the latest
-  ///   score date of the input (the report's "last complete month"); without it the latest date is used.
+  /// - Parameters:
+  ///   - asOfFromLatest: when `series.asOf` is nil, chooses the as-of date from the latest score date
+  ///     of the input (the report's "last complete month"); without it the latest date is used.
+  ///   - whenRead: called once the files are read, before the series stage, which runs on one core:
+  ///     work for the other core can start there (the report hashes its inputs).
   public static func load(
     files: [String], registry: InstrumentRegistry, ingest: IngestOptions, series: SeriesOptions,
-    asOfFromLatest: ((CivilDate) -> CivilDate)? = nil
+    asOfFromLatest: ((CivilDate) -> CivilDate)? = nil, whenRead: () -> Void = {}
   ) throws -> LoadedInput {
     var clock = StageClock()
     var input = try CSVIngest(registry: registry, options: ingest).read(files: files)
     clock.lap("ingest")
+    whenRead()
     clock.record("ingest.parse", seconds: input.parseSeconds)
     clock.record("ingest.merge", seconds: input.mergeSeconds)
     var series = series

@@ -1,8 +1,9 @@
 import Dispatch
 import RomtrackCore
 
-/// The SHA-256 of each input file for manifest.json, computed on a background thread while the
-/// analysis runs (the file is then in the page cache), and collected at the end.
+/// The SHA-256 of each input file for manifest.json, computed on a background thread from the end of
+/// the ingest on (the files are then in the page cache, and the series stage leaves a core free), and
+/// collected at the end.
 public final class InputHashes: @unchecked Sendable {
   private var hashes: [String?]
   private let done = DispatchGroup()

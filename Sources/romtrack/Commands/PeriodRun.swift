@@ -44,16 +44,21 @@ struct PeriodRun {
     files = try PeriodRun.inputFiles(input)
     Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
     let today = CivilDate.today
+    // The inputs' SHA-256 for the manifest is computed on another thread from the end of the ingest
+    // on: the series stage runs on one core and leaves the other free.
+    var started: InputHashes?
+    let paths = files
     loaded = try InputLoader.load(
       files: files, registry: configuration.registry, ingest: try input.ingestOptions(configuration),
       series: input.seriesOptions(configuration, asOf: period.asOfDate),
-      asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay })
+      asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay },
+      whenRead: { started = InputHashes(paths: paths) })
     guard let asOf = loaded.table.asOf else {
       throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
     }
     self.asOf = asOf
     month = YearMonth(year: asOf.components.year, month: asOf.components.month)
-    hashes = InputHashes(paths: files)
+    hashes = started ?? InputHashes(paths: files)
     var clock = StageClock(timings: loaded.timings)
     Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
     var analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
