@@ -14,6 +14,9 @@ struct ByteSink: ~Copyable {
 
   static let scratchSize = 16 << 10
 
+  /// Bytes appended so far.
+  var count: Int { out.count + used }
+
   /// - Parameter capacity: the expected size in bytes, reserved in a buffer from `BufferPool`.
   init(capacity: Int) {
     out = BufferPool.take(capacity: capacity)

@@ -141,15 +141,23 @@ public struct CSVWriter: ~Copyable {
       || b == 0x09 || b == 0x0D
   }
 
-  /// The bytes `text(value)` writes for one cell, without the separator: for values written on many
-  /// rows, such as ids, escaped once and then appended with `escapedCell(_:)`.
-  public static func escapedCell(_ value: String) -> [UInt8] {
+  /// The cells `text(_:)` writes for each of `values`, without separators, end to end in one buffer,
+  /// and where each ends: for values written on many rows, such as ids, escaped once and then
+  /// appended with `escapedCell(_:)` (`CellTable`). One writer for all of them: a million client ids
+  /// are one buffer, not a million.
+  public static func escapedCells(_ values: [String]) -> (bytes: [UInt8], ends: [Int]) {
     var w = CSVWriter()
-    w.text(value)
-    return w.finish()
+    var ends: [Int] = []
+    ends.reserveCapacity(values.count)
+    for value in values {
+      w.cellsInRow = 0  // no separator before the cell
+      w.text(value)
+      ends.append(w.sink.count)
+    }
+    return (w.finish(), ends)
   }
 
-  /// Appends a cell made by `escapedCell(_:)`.
+  /// Appends a cell made by `escapedCells(_:)`.
   public mutating func escapedCell(_ cell: UnsafeRawBufferPointer) {
     separate()
     sink.append(cell)

@@ -4,16 +4,12 @@ import RomtrackCore
 /// escaped once into one byte arena: an id repeats on every row of its client, and escaping it each
 /// time (quoting, formula neutralising, NUL replacement) was a third of the cost of clients.csv.
 struct CellTable: Sendable {
-  private var arena: [UInt8] = []
+  private let arena: [UInt8]
   /// `arena[ends[i - 1]..<ends[i]]` is name `i`'s cell (from 0 for the first).
-  private var ends: [Int] = []
+  private let ends: [Int]
 
   init(_ names: [String]) {
-    ends.reserveCapacity(names.count)
-    for name in names {
-      arena.append(contentsOf: CSVWriter.escapedCell(name))
-      ends.append(arena.count)
-    }
+    (arena, ends) = CSVWriter.escapedCells(names)
   }
 
   /// Appends name `i`'s cell to the row being written.
