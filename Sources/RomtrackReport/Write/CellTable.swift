@@ -19,13 +19,17 @@ struct CellTable: Sendable {
   }
 }
 
-/// The cell tables of the names a series row starts with, made once and shared by the parts of a file.
+/// The cell tables of the names a series row starts with, and of its worklist reasons, made once and
+/// shared by the parts of a file.
 public struct SeriesNameCells: Sendable {
   let clients: CellTable
   let episodes: CellTable
   let clinicians: CellTable
   let sites: CellTable
   let instruments: CellTable
+  /// The `reasons` cell of every set of worklist reasons, by the set's raw value: joining the codes
+  /// on each of a million rows was a String built and freed per row.
+  let reasons: CellTable
 
   public init(names: NameTables, registry: InstrumentRegistry) {
     clients = CellTable(names.clients)
@@ -33,5 +37,6 @@ public struct SeriesNameCells: Sendable {
     clinicians = CellTable(names.clinicians)
     sites = CellTable(names.sites)
     instruments = CellTable(registry.instruments.map(\.name))
+    reasons = CellTable((0..<(1 << WorklistReason.allCases.count)).map { WorklistReasons(rawValue: UInt16($0)).codes })
   }
 }

@@ -79,7 +79,7 @@ public enum ClientsFile {
       w.integer(r.allianceLatest == nil ? nil : r.rupturesRepaired)
       w.text(context.episode(index).status.rawValue)
       w.flag(r.needsReview)
-      w.text(r.reasons.codes)
+      cells.reasons.append(Int(r.reasons.rawValue), to: &w)
       let tt = r.talkingTherapies
       w.flag(tt?.casenessAtIntake)
       w.flag(tt?.recovery)
