@@ -305,7 +305,7 @@ struct Merger {
     // Join the ten columns in parallel: each job owns one column of every part.
     func job<T: BitwiseCopyable>(
       _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>, _ column: WritableKeyPath<ScoreRows, Column<T>>,
-      maps: [[UInt32]?]? = nil, convert: (@Sendable (UInt32) -> T)? = nil, index: (@Sendable (T) -> Int)? = nil
+      maps: [[UInt32]?]? = nil
     ) -> ColumnJoin<T> {
       let buffers = parts.indices.map { k in
         let buffer = parts[k].rows[keyPath: part]
@@ -316,16 +316,12 @@ struct Merger {
       if before > 0 {
         earlier = Column.reclaim(&rows[keyPath: column]).map { .reclaimed($0) } ?? .shared(rows[keyPath: column])
       }
-      return ColumnJoin(
-        earlier: earlier, parts: buffers, total: before + added,
-        maps: maps, convert: convert, index: index)
+      return ColumnJoin(earlier: earlier, parts: buffers, total: before + added, maps: maps)
     }
-    let id: @Sendable (UInt32) -> UInt32 = { $0 }
-    let position: @Sendable (UInt32) -> Int = { Int($0) }
-    let client = job(\.client, \.client, maps: clientMaps, convert: id, index: position)
-    let episode = job(\.episode, \.episode, maps: episodeMaps, convert: id, index: position)
-    let clinician = job(\.clinician, \.clinician, maps: clinicianMaps, convert: id, index: position)
-    let site = job(\.site, \.site, maps: siteMaps, convert: id, index: position)
+    let client = job(\.client, \.client, maps: clientMaps)
+    let episode = job(\.episode, \.episode, maps: episodeMaps)
+    let clinician = job(\.clinician, \.clinician, maps: clinicianMaps)
+    let site = job(\.site, \.site, maps: siteMaps)
     let instrument = job(\.instrument, \.instrument)
     let session = job(\.session, \.session)
     let date = job(\.date, \.date)
@@ -370,7 +366,8 @@ protocol ColumnJoining: AnyObject, Sendable {
   func run()
 }
 
-/// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones.
+/// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones
+/// (`maps`, for the `UInt32` id columns only).
 /// The earlier rows' buffer (or, for the first file, the first part's) is grown in place and the
 /// others appended to it, so most rows are not copied. Earlier rows still read elsewhere are copied.
 final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
@@ -383,20 +380,14 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
   private var parts: [ColumnBuffer<T>]
   private let total: Int
   private let maps: [[UInt32]?]?
-  private let convert: (@Sendable (UInt32) -> T)?
-  private let index: (@Sendable (T) -> Int)?
   private(set) var result = Column<T>()
 
-  init(
-    earlier: Earlier, parts: [ColumnBuffer<T>], total: Int, maps: [[UInt32]?]?,
-    convert: (@Sendable (UInt32) -> T)?, index: (@Sendable (T) -> Int)?
-  ) {
+  init(earlier: Earlier, parts: [ColumnBuffer<T>], total: Int, maps: [[UInt32]?]?) {
+    precondition(maps == nil || T.self == UInt32.self, "only id columns are translated")
     self.earlier = earlier
     self.parts = parts
     self.total = total
     self.maps = maps
-    self.convert = convert
-    self.index = index
   }
 
   func run() {
@@ -424,8 +415,13 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
     result = joined.adopt()
   }
 
+  /// Replaces each part-local id from `start` on by the shared one. Read as `UInt32` directly: through
+  /// the generic element, each value was a call and a copy.
   private func translate(_ buffer: inout ColumnBuffer<T>, from start: Int, part: Int) {
-    guard let maps, let map = maps[part], let convert, let index else { return }
-    for i in start..<buffer.count { buffer[i] = convert(map[index(buffer[i])]) }
+    guard let maps, let map = maps[part] else { return }
+    let ids = UnsafeMutableRawPointer(buffer.base).assumingMemoryBound(to: UInt32.self)
+    map.withUnsafeBufferPointer { shared in
+      for i in start..<buffer.count { ids[i] = shared[Int(ids[i])] }
+    }
   }
 }
