@@ -43,4 +43,36 @@ struct DecimalTextTests {
       #expect(DecimalText.fixed(value, decimals: decimals) == expected)
     }
   }
+
+  /// Every power of ten and of two, and one either side: the digit count is that of Swift's own
+  /// text, and the digits written (zero-padded to 20) are Swift's.
+  @Test func digitsAtEveryBoundaryAreSwifts() {
+    var values: [UInt64] = [0, 1, 9, UInt64.max, UInt64.max - 1]
+    var power: UInt64 = 10
+    for _ in 1...19 {
+      values += [power - 1, power, power + 1]
+      power = power &* 10
+    }
+    for k in 1..<64 { values += [(1 << UInt64(k)) - 1, 1 << UInt64(k), (1 << UInt64(k)) + 1] }
+    for value in values {
+      let text = String(value)
+      #expect(DecimalText.digitCount(value) == text.count, "digits of \(value)")
+      for width in [1, text.count, 20] {
+        var room = [UInt8](repeating: 0, count: 20)
+        let written = room.withUnsafeMutableBytes { DecimalText.writeDigits(value, width: width, at: $0.baseAddress!) }
+        let expected = String(repeating: "0", count: max(0, width - text.count)) + text
+        #expect(String(decoding: room[..<written], as: UTF8.self) == expected)
+      }
+    }
+  }
+
+  /// `short` is the four-decimal text with trailing zeros and a bare point taken off.
+  @Test func shortIsFourDecimalsTrimmed() async {
+    await propertyCheck(input: Gen.double(in: -1e6...1e6)) { value in
+      var text = DecimalText.fixed(value, decimals: 4)
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+      #expect(DecimalText.short(value) == text)
+    }
+  }
 }
