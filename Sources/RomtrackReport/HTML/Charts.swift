@@ -146,6 +146,9 @@ enum Charts {
     + "</defs></svg>"
 
   /// A marked session on a sparkline: sudden gain (`G`), sudden loss (`L`) or rupture (`R`).
+  /// The three marker attributes of a line of scores, up to the marker's id.
+  static let markerEnds = [" marker-start=\"url(#", " marker-mid=\"url(#", " marker-end=\"url(#"]
+
   struct Mark {
     var session: Int32
     var letter: String
@@ -157,7 +160,8 @@ enum Charts {
   /// or the alliance cutoff). Lower-is-better scales are drawn as they are: a falling line is
   /// improvement for PHQ-9, a rising one for ORS and SRS; the caption says which.
   static func sparkline(
-    _ w: inout HTMLWriter, title: String, sessions: [Int32], scores: [Double], range: ClosedRange<Double>,
+    _ w: inout HTMLWriter, title: (inout HTMLWriter) -> Void, sessions: ArraySlice<Int32>, scores: ArraySlice<Double>,
+    range: ClosedRange<Double>,
     expected: [(session: Int32, low: Double, mid: Double, high: Double)], reference: Double?, marks: [Mark],
     colour: String, marker: String
   ) {
@@ -176,7 +180,7 @@ enum Charts {
     w.raw(" ")
     w.integer(Int(height))
     w.raw("\" role=\"img\"><title>")
-    w.text(title)
+    title(&w)
     w.raw("</title><rect x=\"0\" y=\"0\" width=\"")
     w.integer(Int(width - right + 2))
     w.raw("\" height=\"")
@@ -184,7 +188,10 @@ enum Charts {
     w.raw("\" class=\"frame\"/>")
     if expected.count > 1 {
       w.raw("<polygon points=\"")
-      w.points(expected.map { (x($0.session), y($0.high)) } + expected.reversed().map { (x($0.session), y($0.low)) })
+      // Along the top of the band and back along its bottom.
+      w.points(expected.lazy.map { (x($0.session), y($0.high)) })
+      w.raw(" ")
+      w.points(expected.reversed().lazy.map { (x($0.session), y($0.low)) })
       w.raw("\" class=\"band\"/><polyline points=\"")
       w.points(expected.lazy.map { (x($0.session), y($0.mid)) })
       w.raw("\" class=\"expected\"/>")
@@ -209,10 +216,8 @@ enum Charts {
       w.raw("\" fill=\"none\" stroke=\"")
       w.raw(colour)
       w.raw("\" stroke-width=\"1.8\"")
-      for end in ["start", "mid", "end"] {
-        w.raw(" marker-")
+      for end in Charts.markerEnds {
         w.raw(end)
-        w.raw("=\"url(#")
         w.raw(marker)
         w.raw(")\"")
       }
@@ -249,7 +254,7 @@ enum Charts {
       w.raw("\" y=\"")
       w.coordinate(y(v) + 3)
       w.raw("\" class=\"value\">")
-      w.raw(Show.score(v))
+      w.score(v)
       w.raw("</text>")
     }
     w.raw("</svg>")

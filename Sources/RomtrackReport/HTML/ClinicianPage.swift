@@ -61,9 +61,9 @@ public enum ClinicianPage {
     w.text(ReasonWords.urgencyWords[urgency] ?? "")
     w.raw("</span></h3><p class=\"muted\">")
     w.raw("first score ")
-    w.raw(Show.date(episode.firstDate))
+    w.date(episode.firstDate)
     w.raw(" · last score ")
-    w.raw(Show.date(episode.lastDate))
+    w.date(episode.lastDate)
     if !c.siteID(e).isEmpty {
       w.raw(" · site ")
       w.text(c.siteID(e))
@@ -86,18 +86,20 @@ public enum ClinicianPage {
     let series = c.table.series[s]
     let instrument = c.instrument(ofSeries: s)
     let r = c.analysis.series[s]
-    var indices = Array(series.scores)
-    if indices.count > maximumPoints {
-      let n = indices.count
-      indices = (0..<maximumPoints).map { series.scores.lowerBound + $0 * (n - 1) / (maximumPoints - 1) }
+    var sessions = c.table.session[series.scores]
+    var scores = c.table.score[series.scores]
+    if series.scores.count > maximumPoints {
+      let n = series.scores.count
+      let indices = (0..<maximumPoints).map { series.scores.lowerBound + $0 * (n - 1) / (maximumPoints - 1) }
+      sessions = ArraySlice(indices.map { c.table.session[$0] })
+      scores = ArraySlice(indices.map { c.table.score[$0] })
     }
-    let sessions = indices.map { c.table.session[$0] }
-    let scores = indices.map { c.table.score[$0] }
     var band: [(session: Int32, low: Double, mid: Double, high: Double)] = []
     if instrument.kind == .outcome, let model = c.models[Int(series.instrument)], r.intake.isFinite,
       let first = sessions.first, let last = sessions.last
     {
       let step = max(1, Int(last - first) / maximumPoints)
+      band.reserveCapacity(Int(last - max(first, 1)) / step + 1)
       for t in stride(from: Int(max(first, 1)), through: Int(last), by: step) {
         guard let mid = model.expected(session: Double(t), intake: r.intake), let spread = model.spread(session: Double(t)) else { continue }
         let half = c.parameters.signalYellow * spread
@@ -113,32 +115,72 @@ public enum ClinicianPage {
       }
     }
     let reference = instrument.kind == .outcome ? instrument.clinicalCutoff?.value : instrument.allianceCutoff?.value
-    let better = instrument.direction == .lowerIsBetter ? "lower is better" : "higher is better"
-    var caption: String
-    if instrument.kind == .outcome {
-      caption = "\(instrument.name): \(Show.score(r.intake)) → \(Show.score(r.latest)) over \(r.scoreCount) scores"
-      if let expected = r.expected { caption += ", expected \(Show.number(expected, 1))" }
-      if let category = r.clinical?.category { caption += "; \(ReasonWords.category(category))" }
-      if let level = r.stall?.level, level != .none { caption += "; \(ReasonWords.stall(level))" }
-      if r.suddenGains > 0 { caption += "; \(r.suddenGains) sudden gain\(r.suddenGains == 1 ? "" : "s")" }
-      if r.suddenLosses > 0 { caption += "; \(r.suddenLosses) sudden loss\(r.suddenLosses == 1 ? "" : "es")" }
-    } else {
-      caption = "\(instrument.name) (alliance): latest \(Show.score(r.latest)), mean \(Show.number(r.allianceMean, 1))"
-      if r.ruptures > 0 { caption += "; \(r.ruptures) rupture\(r.ruptures == 1 ? "" : "s"), \(r.rupturesRepaired) repaired" }
-      if r.lowAlliance == true { caption += "; below the cutoff" }
-    }
     w.raw("<figure>")
     Charts.sparkline(
-      &w, title: caption, sessions: sessions, scores: scores, range: instrument.minimum...max(instrument.maximum, instrument.minimum + 1),
+      &w, title: { caption(&$0, instrument, r) }, sessions: sessions, scores: scores,
+      range: instrument.minimum...max(instrument.maximum, instrument.minimum + 1),
       expected: band, reference: reference, marks: marks, colour: instrument.kind == .outcome ? Palette.blue : Palette.purple,
       marker: instrument.kind == .outcome ? "dot-outcome" : "dot-alliance")
     w.raw("<figcaption>")
-    w.text(caption + " (\(better))")
+    caption(&w, instrument, r)
+    w.text(instrument.direction == .lowerIsBetter ? " (lower is better)" : " (higher is better)")
     if instrument.kind == .outcome {
       w.raw(" ")
       PageFrame.signalTag(&w, r.signal)
     }
     w.raw("</figcaption></figure>")
+  }
+
+  /// A series in words, written twice (the picture's title and its caption): for an outcome,
+  /// `PHQ-9: 18 → 11 over 8 scores, expected 12.5; reliable improvement; 1 sudden gain`; for an
+  /// alliance measure, `SRS (alliance): latest 36, mean 35.2; 1 rupture, 1 repaired`. Escaped piece
+  /// by piece, which is the escaping of the whole.
+  static func caption(_ w: inout HTMLWriter, _ instrument: Instrument, _ r: SeriesResult) {
+    w.text(instrument.name)
+    if instrument.kind == .outcome {
+      w.raw(": ")
+      w.score(r.intake)
+      w.raw(" → ")
+      w.score(r.latest)
+      w.raw(" over ")
+      w.integer(r.scoreCount)
+      w.raw(" scores")
+      if let expected = r.expected {
+        w.raw(", expected ")
+        w.number(expected, 1)
+      }
+      if let category = r.clinical?.category {
+        w.raw("; ")
+        w.text(ReasonWords.category(category))
+      }
+      if let level = r.stall?.level, level != .none {
+        w.raw("; ")
+        w.text(ReasonWords.stall(level))
+      }
+      if r.suddenGains > 0 {
+        w.raw("; ")
+        w.integer(r.suddenGains)
+        w.raw(r.suddenGains == 1 ? " sudden gain" : " sudden gains")
+      }
+      if r.suddenLosses > 0 {
+        w.raw("; ")
+        w.integer(r.suddenLosses)
+        w.raw(r.suddenLosses == 1 ? " sudden loss" : " sudden losses")
+      }
+    } else {
+      w.raw(" (alliance): latest ")
+      w.score(r.latest)
+      w.raw(", mean ")
+      w.number(r.allianceMean, 1)
+      if r.ruptures > 0 {
+        w.raw("; ")
+        w.integer(r.ruptures)
+        w.raw(r.ruptures == 1 ? " rupture, " : " ruptures, ")
+        w.integer(r.rupturesRepaired)
+        w.raw(" repaired")
+      }
+      if r.lowAlliance == true { w.raw("; below the cutoff") }
+    }
   }
 
   static func legend(_ w: inout HTMLWriter, _ c: ReportContent) {
@@ -158,8 +200,11 @@ public enum ClinicianPage {
       w.raw("<tr>")
       PageFrame.cell(&w, c.clientID(e))
       PageFrame.cell(&w, c.episodeID(e))
-      PageFrame.cell(&w, Show.date(episode.firstDate))
-      PageFrame.cell(&w, Show.date(episode.lastDate))
+      w.raw("<td>")
+      w.date(episode.firstDate)
+      w.raw("</td><td>")
+      w.date(episode.lastDate)
+      w.raw("</td>")
       // Outcome series, then the most severe signal among them, then alliance series; each list
       // "name first → latest (category)" or "name latest (low)", joined by "; ", or "–" when empty.
       var signal: TreatmentSignal?
@@ -171,9 +216,9 @@ public enum ClinicianPage {
         listed += 1
         w.text(c.instrument(ofSeries: s).name)
         w.raw(" ")
-        w.raw(Show.score(r.intake))
+        w.score(r.intake)
         w.raw(" → ")
-        w.raw(Show.score(r.latest))
+        w.score(r.latest)
         if let category = r.clinical?.category {
           w.raw(" (")
           w.text(ReasonWords.category(category))
@@ -191,7 +236,7 @@ public enum ClinicianPage {
         listed += 1
         w.text(c.instrument(ofSeries: s).name)
         w.raw(" ")
-        w.raw(Show.score(r.latest))
+        w.score(r.latest)
         if r.lowAlliance == true { w.raw(" (low)") }
       }
       w.raw(listed == 0 ? "–</td>" : "</td>")

@@ -62,6 +62,30 @@ struct HTMLWriter: ~Copyable {
     sink.digits(UInt64(value.magnitude), width: 1)
   }
 
+  /// A score as `Show.score` gives it (`12.5`, or `–` when missing), written straight into the page.
+  mutating func score(_ value: Double?) {
+    guard let value, value.isFinite else { return sink.append("–") }
+    sink.short(value)
+  }
+
+  /// A number with fixed decimals as `Show.number` gives it (`–` when missing), straight into the page.
+  mutating func number(_ value: Double?, _ decimals: Int = 1) {
+    guard let value, value.isFinite else { return sink.append("–") }
+    sink.fixed(value, decimals: decimals)
+  }
+
+  /// A date as `Show.date` gives it (`2026-10-05`, or `–` when undated), straight into the page.
+  mutating func date(_ days: Int32) {
+    guard days != ScoreRows.noDate else { return sink.append("–") }
+    let c = CivilDate(days: days).components
+    guard (0...9999).contains(c.year) else { return raw(Show.date(days)) }
+    sink.digits(UInt64(c.year), width: 4)
+    sink.append(UInt8(ascii: "-"))
+    sink.digits(UInt64(c.month), width: 2)
+    sink.append(UInt8(ascii: "-"))
+    sink.digits(UInt64(c.day), width: 2)
+  }
+
   /// `x,y` points separated by spaces, for `points="..."` of a polyline or polygon.
   mutating func points(_ list: some Sequence<(Double, Double)>) {
     var first = true

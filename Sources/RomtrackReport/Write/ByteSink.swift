@@ -69,6 +69,12 @@ struct ByteSink: ~Copyable {
     write(atMost: DecimalText.fixedRoom) { DecimalText.writeFixed(value, decimals: decimals, at: $0) }
   }
 
+  /// A number as people write it (see `DecimalText.writeShort`).
+  @inline(__always)
+  mutating func short(_ value: Double) {
+    write(atMost: DecimalText.fixedRoom) { DecimalText.writeShort(value, at: $0) }
+  }
+
   /// The decimal digits of `value`, zero-padded to `width` (at most 20).
   @inline(__always)
   mutating func digits(_ value: UInt64, width: Int) {
