@@ -87,7 +87,7 @@ import Testing
     // Only C1's drop of 20 points (40 -> 20 at session 4) passes it.
     #expect(analysis.events.map(\.kind) == [.suddenGain])
     #expect(analysis.events.first?.series == 0 && analysis.events.first?.session == 4)
-    #expect(analysis.series.allSatisfy { !$0.diagnostics.contains("no_sudden_gain_threshold") })
+    #expect(analysis.series.allSatisfy { !$0.diagnostics.contains(.noSuddenGainThreshold) })
   }
 }
 

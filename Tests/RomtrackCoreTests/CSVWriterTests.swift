@@ -1,5 +1,6 @@
 import Testing
 
+import RomtrackCore
 @testable import RomtrackReport
 
 /// CSV output: RFC 4180 quoting, formula-injection neutralising, fixed-precision numbers.
@@ -10,6 +11,16 @@ import Testing
     w.endRow()
     return String(decoding: w.finish(), as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)[1]
       .description.trimmingCharacters(in: ["\n"])
+  }
+
+  /// A diagnostics cell is written as its codes joined would be as text, for every set of codes.
+  @Test func diagnosticsCodesAreTheirTextCell() {
+    let every: UInt32 = (1 << UInt32(SeriesDiagnostics.allCodes.count)) - 1
+    let sets: [UInt32] = [0, 1, 3, 0b101_0000_0010_0001, every]
+    for raw in sets {
+      let set = SeriesDiagnostics(rawValue: raw)
+      #expect(line { $0.text("a"); $0.codes(set); $0.integer(1) } == line { $0.text("a"); $0.text(set.codes); $0.integer(1) })
+    }
   }
 
   @Test func quotesOnlyWhatNeedsQuoting() {

@@ -154,7 +154,8 @@ extension AggregateFacts.Flags {
   init(_ r: borrowing SeriesResult) {
     self = []
     if r.stall?.stalled == true { insert(.stalled) }
-    if r.signal == .yellow || r.signal == .red { insert(.offTrack) }
+    let signal = r.signal
+    if signal == .yellow || signal == .red { insert(.offTrack) }
     if r.reasons.contains(.deteriorating) { insert(.deteriorating) }
     if r.lowAlliance == true { insert(.lowAlliance) }
     if r.ruptures > r.rupturesRepaired { insert(.unrepaired) }

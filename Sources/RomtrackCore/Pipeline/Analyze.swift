@@ -49,8 +49,8 @@ public struct SeriesResult: Sendable {
   public var reasons = WorklistReasons()
   /// Reasons present and the episode still active: the series belongs on the clinician's worklist.
   public var needsReview = false
-  /// Codes of everything that limited the analysis (too few scores, no threshold, ...), `;`-joined.
-  public var diagnostics: [String] = []
+  /// Everything that limited the analysis (too few scores, no threshold, ...).
+  public var diagnostics = SeriesDiagnostics()
 
   public init() {}
 }
@@ -195,7 +195,7 @@ public struct Analyzer: Sendable {
         var r = slots[index]
         r.trajectory = trajectoryRule.fit(session: sessions, date: table.date[series.scores], score: scores)
         if let diagnostics = r.trajectory?.diagnostics, !diagnostics.isEmpty {
-          r.diagnostics.append(diagnostics.codes)
+          r.diagnostics.formUnion(SeriesDiagnostics(diagnostics))
         }
         switch instruments[instrument].kind {
         case .outcome:
@@ -203,8 +203,8 @@ public struct Analyzer: Sendable {
           if r.scoreCount >= 2 {
             let clinical = rule.classify(intake: r.intake, latest: r.latest)
             r.clinical = clinical
-            if let issue = clinical.reliableChange.issue { r.diagnostics.append(issue.rawValue) }
-            if let issue = clinical.rangeIssue { r.diagnostics.append(issue.rawValue) }
+            if let issue = clinical.reliableChange.issue { r.diagnostics.formUnion(SeriesDiagnostics(issue)) }
+            if let issue = clinical.rangeIssue { r.diagnostics.formUnion(SeriesDiagnostics(issue)) }
             r.talkingTherapies = talkingRules[instrument]?.flags(intake: r.intake, latest: r.latest)
           }
           let facts = ReliableChangeFacts(
@@ -215,8 +215,8 @@ public struct Analyzer: Sendable {
           let stall = stallRule.assess(session: sessions, score: scores, reliableChange: facts)
           r.stall = stall
           r.reasons.formUnion(stall.reasons)
-          if !stall.diagnostics.isEmpty { r.diagnostics.append(stall.diagnostics.codes) }
-          if gainRules[instrument] == nil { r.diagnostics.append("no_sudden_gain_threshold") }
+          r.diagnostics.formUnion(SeriesDiagnostics(stall.diagnostics))
+          if gainRules[instrument] == nil { r.diagnostics.insert(.noSuddenGainThreshold) }
           if let gains = gainRules[instrument] {
             suddenChanges.removeAll(keepingCapacity: true)
             let counts = gains.detect(sessions: sessions, scores: scores, appendingTo: &suddenChanges)

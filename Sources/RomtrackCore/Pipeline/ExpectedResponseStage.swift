@@ -59,7 +59,7 @@ public struct ExpectedResponseStage: Sendable {
     analysis.series.withUnsafeMutableBufferPointer { results in
       for (k, i) in instruments.enumerated() {
         guard let (fit, source) = found[k] else {
-          for s in seriesOf[i] { results[Int(s)].diagnostics.append("no_etr_model") }
+          for s in seriesOf[i] { results[Int(s)].diagnostics.insert(.noExpectedResponseModel) }
           continue
         }
         guard let model = try? ExpectedResponseModel(fit: fit) else { continue }

@@ -76,6 +76,22 @@ public struct CSVWriter: ~Copyable {
     }
   }
 
+  /// Appends the codes of `diagnostics` joined with `;`, as `text(diagnostics.codes)` would, without
+  /// building the String: codes are lower-case words and underscores, which need no escaping.
+  public mutating func codes(_ diagnostics: SeriesDiagnostics) {
+    separate()
+    var bits = diagnostics.rawValue
+    var first = true
+    while bits != 0 {
+      let code = SeriesDiagnostics.allCodes[bits.trailingZeroBitCount]
+      bits &= bits &- 1
+      if !first { sink.append(UInt8(ascii: ";")) }
+      first = false
+      var utf8 = code
+      utf8.withUTF8 { sink.append($0) }
+    }
+  }
+
   /// Appends `true`, `false` or an empty cell.
   public mutating func flag(_ value: Bool?) {
     separate()

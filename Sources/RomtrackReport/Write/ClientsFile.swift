@@ -92,7 +92,7 @@ public enum ClientsFile {
       w.flag(pair?.reliableImprovement)
       w.flag(pair?.reliableDeterioration)
       w.flag(pair?.reliableRecovery)
-      w.text(r.diagnostics.joined(separator: ";"))
+      w.codes(r.diagnostics)
       w.endRow()
     }
     return w.finish()
