@@ -32,7 +32,7 @@ enum Charts {
     func x(_ i: Int) -> Double { left + plotW * (months.count > 1 ? Double(i) / Double(months.count - 1) : 0.5) }
     func y(_ v: Double) -> Double { top + plotH * (1 - min(max(v / maximum, 0), 1)) }
 
-    w.raw("<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"")
+    w.raw(markup: "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"")
     w.text(title)
     w.raw("\"><title>")
     w.text(title)
@@ -41,12 +41,12 @@ enum Charts {
     for k in 0...2 {
       let v = maximum * Double(k) / 2
       let yy = y(v)
-      w.raw("<line x1=\"\(c(left))\" x2=\"\(c(left + plotW))\" y1=\"\(c(yy))\" y2=\"\(c(yy))\" class=\"grid\"/>")
+      w.raw(markup: "<line x1=\"\(c(left))\" x2=\"\(c(left + plotW))\" y1=\"\(c(yy))\" y2=\"\(c(yy))\" class=\"grid\"/>")
       let label = percent ? Show.percent(v) : DecimalText.short(v)
-      w.raw("<text x=\"\(c(left - 4))\" y=\"\(c(yy + 3))\" class=\"axis\" text-anchor=\"end\">\(label)</text>")
+      w.raw(markup: "<text x=\"\(c(left - 4))\" y=\"\(c(yy + 3))\" class=\"axis\" text-anchor=\"end\">\(label)</text>")
     }
     for (i, m) in months.enumerated() where i % 2 == 1 || months.count <= 6 {
-      w.raw("<text x=\"\(c(x(i)))\" y=\"\(c(height - 8))\" class=\"axis\" text-anchor=\"middle\">\(Show.shortMonth(m))</text>")
+      w.raw(markup: "<text x=\"\(c(x(i)))\" y=\"\(c(height - 8))\" class=\"axis\" text-anchor=\"middle\">\(Show.shortMonth(m))</text>")
     }
     for line in lines {
       if let band = line.band {
@@ -58,13 +58,13 @@ enum Charts {
           lower.insert("\(c(x(i))),\(c(y(b.0)))", at: 0)
         }
         if upper.count > 1 {
-          w.raw("<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(line.colour)\" opacity=\"0.18\"/>")
+          w.raw(markup: "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(line.colour)\" opacity=\"0.18\"/>")
         }
       }
       var segment: [String] = []
       func flush() {
         if segment.count > 1 {
-          w.raw("<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/>")
+          w.raw(markup: "<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/>")
         }
         segment.removeAll()
       }
@@ -74,19 +74,19 @@ enum Charts {
           continue
         }
         segment.append("\(c(x(i))),\(c(y(v)))")
-        w.raw("<circle cx=\"\(c(x(i)))\" cy=\"\(c(y(v)))\" r=\"2.2\" fill=\"\(line.colour)\"/>")
+        w.raw(markup: "<circle cx=\"\(c(x(i)))\" cy=\"\(c(y(v)))\" r=\"2.2\" fill=\"\(line.colour)\"/>")
       }
       flush()
       if let lastIndex = line.values.lastIndex(where: { $0 != nil }), let last = line.values[lastIndex] {
         let text = percent ? Show.percent(last) : DecimalText.short(last)
-        w.raw("<text x=\"\(c(x(lastIndex) + 5))\" y=\"\(c(y(last) + 3))\" class=\"value\">\(text)</text>")
+        w.raw(markup: "<text x=\"\(c(x(lastIndex) + 5))\" y=\"\(c(y(last) + 3))\" class=\"value\">\(text)</text>")
       }
     }
     w.raw("</svg>")
     if lines.count > 1 || lines.first?.band != nil {
       w.raw("<p class=\"legend\">")
       for line in lines {
-        w.raw("<span><svg width=\"22\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" x2=\"22\" y1=\"4\" y2=\"4\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/></svg> ")
+        w.raw(markup: "<span><svg width=\"22\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" x2=\"22\" y1=\"4\" y2=\"4\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/></svg> ")
         w.text(line.label)
         w.raw("</span> ")
       }
@@ -120,19 +120,19 @@ enum Charts {
     w.raw("</title>")
     var x = 0.0
     if total == 0 {
-      w.raw("<rect x=\"0\" y=\"0\" width=\"300\" height=\"18\" fill=\"none\" stroke=\"\(Palette.grey)\"/>")
+      w.raw(markup: "<rect x=\"0\" y=\"0\" width=\"300\" height=\"18\" fill=\"none\" stroke=\"\(Palette.grey)\"/>")
     }
     for s in segments where s.count > 0 && total > 0 {
       let width = 300 * Double(s.count) / Double(total)
-      w.raw("<rect x=\"\(c(x))\" y=\"0\" width=\"\(c(width))\" height=\"18\" fill=\"\(s.colour)\" stroke=\"#555555\" stroke-width=\"0.6\"/>")
+      w.raw(markup: "<rect x=\"\(c(x))\" y=\"0\" width=\"\(c(width))\" height=\"18\" fill=\"\(s.colour)\" stroke=\"#555555\" stroke-width=\"0.6\"/>")
       x += width
     }
     w.raw("</svg><p class=\"legend\">")
     for s in segments {
-      w.raw("<span><i class=\"key\" style=\"background:\(s.colour)\"></i>")
+      w.raw(markup: "<span><i class=\"key\" style=\"background:\(s.colour)\"></i>")
       w.text(s.label)
-      w.raw(" <b>\(s.count)</b>")
-      if total > 0 { w.raw(" (\(Show.percent(Double(s.count) / Double(total))))") }
+      w.raw(markup: " <b>\(s.count)</b>")
+      if total > 0 { w.raw(markup: " (\(Show.percent(Double(s.count) / Double(total))))") }
       w.raw("</span> ")
     }
     w.raw("</p></div>")
@@ -147,7 +147,7 @@ enum Charts {
 
   /// A marked session on a sparkline: sudden gain (`G`), sudden loss (`L`) or rupture (`R`).
   /// The three marker attributes of a line of scores, up to the marker's id.
-  static let markerEnds = [" marker-start=\"url(#", " marker-mid=\"url(#", " marker-end=\"url(#"]
+  static let markerEnds: [StaticString] = [" marker-start=\"url(#", " marker-mid=\"url(#", " marker-end=\"url(#"]
 
   struct Mark {
     var session: Int32
@@ -214,11 +214,11 @@ enum Charts {
       w.raw("<polyline points=\"")
       w.points(observed)
       w.raw("\" fill=\"none\" stroke=\"")
-      w.raw(colour)
+      w.raw(markup: colour)
       w.raw("\" stroke-width=\"1.8\"")
       for end in Charts.markerEnds {
         w.raw(end)
-        w.raw(marker)
+        w.raw(markup: marker)
         w.raw(")\"")
       }
       w.raw("/>")
@@ -228,7 +228,7 @@ enum Charts {
       w.raw("\" cy=\"")
       w.coordinate(only.1)
       w.raw("\" r=\"1.8\" fill=\"")
-      w.raw(colour)
+      w.raw(markup: colour)
       w.raw("\"/>")
     }
     for mark in marks {
@@ -245,7 +245,7 @@ enum Charts {
       w.raw("\" y=\"")
       w.coordinate(my + 3)
       w.raw("\" text-anchor=\"middle\">")
-      w.raw(mark.letter)
+      w.raw(markup: mark.letter)
       w.raw("</text></g>")
     }
     if let v = scores.last(where: { $0.isFinite }) {

@@ -11,7 +11,7 @@ public enum ClinicianPage {
     var w = HTMLWriter(capacity: 32 * 1024 + c.caseloads[k].count * 2_048)
     let id = c.clinicianID(k).isEmpty ? "(no clinician)" : c.clinicianID(k)
     PageFrame.open(&w, title: "\(id): caseload and worklist, \(Show.month(c.month))")
-    w.raw(Charts.dotMarkers)
+    w.raw(markup: Charts.dotMarkers)
     w.raw("<nav class=\"top\"><a href=\"../index.html\">← Practice report</a></nav><header class=\"page\"><h1>")
     w.text("\(id): caseload and worklist")
     w.raw("</h1><p class=\"muted\">")

@@ -13,8 +13,13 @@ struct HTMLWriter: ~Copyable {
   /// The page written, leaving the writer empty.
   mutating func finish() -> [UInt8] { sink.take() }
 
-  /// The page's own markup, written as is.
-  mutating func raw(_ markup: String) {
+  /// The page's own markup, written as is: a literal, appended without touching a String.
+  mutating func raw(_ markup: StaticString) {
+    sink.append(markup)
+  }
+
+  /// The page's own markup made at run time (a colour, a style sheet, a class name), written as is.
+  mutating func raw(markup: String) {
     var markup = markup
     markup.withUTF8 { sink.append($0) }
   }
@@ -78,7 +83,7 @@ struct HTMLWriter: ~Copyable {
   mutating func date(_ days: Int32) {
     guard days != ScoreRows.noDate else { return sink.append("–") }
     let c = CivilDate(days: days).components
-    guard (0...9999).contains(c.year) else { return raw(Show.date(days)) }
+    guard (0...9999).contains(c.year) else { return raw(markup: Show.date(days)) }
     sink.digits(UInt64(c.year), width: 4)
     sink.append(UInt8(ascii: "-"))
     sink.digits(UInt64(c.month), width: 2)
@@ -100,7 +105,7 @@ struct HTMLWriter: ~Copyable {
 
   /// ` name="value"`, the value escaped.
   mutating func attribute(_ name: String, _ value: String) {
-    raw(" \(name)=\"")
+    raw(markup: " \(name)=\"")
     text(value)
     raw("\"")
   }

@@ -10,7 +10,7 @@ enum PageFrame {
     w.raw("<meta name=\"referrer\" content=\"no-referrer\"><title>")
     w.text(title)
     w.raw("</title><style>")
-    w.raw(Style.css)
+    w.raw(markup: Style.css)
     w.raw("</style></head><body><main>\n")
   }
 
@@ -55,9 +55,9 @@ enum PageFrame {
       return
     }
     w.raw("<span class=\"tag ")
-    w.raw(signal.rawValue)
+    w.raw(markup: signal.rawValue)
     w.raw("\">")
-    w.raw(signal.rawValue)
+    w.raw(markup: signal.rawValue)
     w.raw("</span>")
   }
 

@@ -34,7 +34,7 @@ public enum ClientsFile {
     var w = CSVWriter(header: header, part: part, capacity: 320 * rows.count)
     for index in rows {
       let r = analysis.series[index]
-      let instrument = context.instrument(index)
+      let kind = context.kind(index)
       let change = r.clinical?.reliableChange
       let linear = r.trajectory?.linear
       let episode = context.episode(index)
@@ -43,7 +43,7 @@ public enum ClientsFile {
       cells.clinicians.append(Int(episode.clinician), to: &w)
       cells.sites.append(Int(episode.site), to: &w)
       cells.instruments.append(Int(table.series[index].instrument), to: &w)
-      w.text(instrument.kind.rawValue)
+      w.text(kind.rawValue)
       w.integer(r.scoreCount)
       w.integer(r.firstSession.map(Int.init))
       w.integer(r.lastSession.map(Int.init))
@@ -70,8 +70,8 @@ public enum ClientsFile {
       w.text(r.signal?.rawValue ?? "")
       w.flag(r.stall.map(\.stalled))
       w.text(r.stall?.level.rawValue ?? "")
-      w.integer(instrument.kind == .outcome ? r.suddenGains : nil)
-      w.integer(instrument.kind == .outcome ? r.suddenLosses : nil)
+      w.integer(kind == .outcome ? r.suddenGains : nil)
+      w.integer(kind == .outcome ? r.suddenLosses : nil)
       w.score(r.allianceLatest)
       w.score(r.allianceMean)
       w.flag(r.lowAlliance)

@@ -10,6 +10,8 @@ struct SeriesRowContext {
   func series(_ index: Int) -> Series { table.series[index] }
   func episode(_ index: Int) -> Episode { table.episodes[table.series[index].episode] }
   func instrument(_ index: Int) -> Instrument { registry.instruments[Int(table.series[index].instrument)] }
+  /// The instrument's kind alone: on every row of a large file, without copying the whole `Instrument`.
+  func kind(_ index: Int) -> InstrumentKind { registry.instruments[Int(table.series[index].instrument)].kind }
   func clientID(_ index: Int) -> String { names.clients[Int(episode(index).client)] }
   func episodeID(_ index: Int) -> String { names.episodes[Int(episode(index).episode)] }
   func clinicianID(_ index: Int) -> String { names.clinicians[Int(episode(index).clinician)] }
