@@ -131,8 +131,20 @@ struct ByteInterner {
     }
   }
 
-  private mutating func grow() {
-    let size = slots.count * 2
+  /// Makes room for `keys` keys in all, so that the table does not grow (and rehash) on the way.
+  mutating func reserve(keys: Int) {
+    keyStart.reserveCapacity(keys)
+    keyLength.reserveCapacity(keys)
+    hashes.reserveCapacity(keys)
+    valid.reserveCapacity(keys)
+    var size = slots.count
+    while size < keys * 2 { size <<= 1 }
+    if size > slots.count { rehash(size: size) }
+  }
+
+  private mutating func grow() { rehash(size: slots.count * 2) }
+
+  private mutating func rehash(size: Int) {
     slots = Array(repeating: -1, count: size)
     mask = size - 1
     for id in 0..<keyStart.count {

@@ -229,6 +229,9 @@ public struct CSVIngest: Sendable {
     let shortestRow = parser.layout.header.count + 1
     let fileRows = (file.size - start) / 40  // a typical row is 40-60 bytes
     parser.reserve(rows: ((alignToLine ? to : file.size) - start) / shortestRow + 16, expected: fileRows)
+    // Room for the clients of the range, guessed at one per eight rows of 50 bytes: a score file holds
+    // several sessions per client, and a guess too low only leaves the table to grow as it would.
+    parser.clients.reserve(keys: (min(to, file.size) - start) / 400)
     var scanner = RecordScanner()
     while window.position < to {
       let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)
@@ -297,6 +300,9 @@ struct Merger {
       }
       return map.enumerated().allSatisfy { $0.offset == Int($0.element) } ? nil : map
     }
+    // Room for the parts' clients, as if a later file's clients were mostly the earlier files' ones
+    // (outcome and alliance files of one practice): at worst the table grows as it would.
+    clients.reserve(keys: max(clients.count, parts.reduce(0) { $0 + $1.clients.count }))
     let clientMaps = parts.indices.map { remap(parts[$0].clients, into: &clients) }
     let episodeMaps = parts.indices.map { remap(parts[$0].episodes, into: &episodes) }
     let clinicianMaps = parts.indices.map { remap(parts[$0].clinicians, into: &clinicians) }
