@@ -18,7 +18,7 @@ public enum DecimalText {
   /// Writes `value` as `appendFixed` describes at `start`, which has room for `fixedRoom` bytes, and
   /// returns how many bytes it took. The digits are counted first and then written from the last one
   /// back, two at a time, each pair in its place: no scratch copy.
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func writeFixed(_ value: Double, decimals: Int, at start: UnsafeMutableRawPointer) -> Int {
     // Half away from zero, without a call to libm: below 9e15 < 2^53 the conversion truncates exactly
     // and the fraction x - trunc(x) is exact.
@@ -54,7 +54,7 @@ public enum DecimalText {
 
   /// Writes the last `count` decimal digits of `value`, zero-padded, to the `count` bytes before `end`,
   /// two at a time from `digitPairs`, and returns what is left of `value` (`value / 10^count`).
-  @inline(__always)
+  @inlinable @inline(__always)
   @discardableResult
   static func writeDigits(_ value: UInt64, count: Int, before end: UnsafeMutableRawPointer) -> UInt64 {
     var v = value
@@ -77,7 +77,7 @@ public enum DecimalText {
   }
 
   /// The two-digit numbers 00 to 99, end to end.
-  @inline(__always)
+  @inlinable @inline(__always)
   static var digitPairs: StaticString {
     """
     0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
@@ -86,7 +86,7 @@ public enum DecimalText {
   }
 
   /// 10^n for n in 0...19.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func powerOfTen(_ n: Int) -> UInt64 {
     switch n {
     case 0: 1
@@ -114,7 +114,7 @@ public enum DecimalText {
 
   /// Decimal digits of `value` (1 for 0): the power of two below it gives the count or one less.
   /// `floor(log10 2^k) = (k * 1233) >> 12` for k < 64.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func digitCount(_ value: UInt64) -> Int {
     let log2 = 63 - (value | 1).leadingZeroBitCount
     let below = (log2 * 1233) >> 12  // value >= 10^below
@@ -123,7 +123,7 @@ public enum DecimalText {
 
   /// Writes the decimal digits of `value`, zero-padded to at least `width` (at most 20), at `start`,
   /// which has room for 20 bytes, and returns how many bytes it took.
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func writeDigits(_ value: UInt64, width: Int, at start: UnsafeMutableRawPointer) -> Int {
     let length = max(digitCount(value), width)
     writeDigits(value, count: length, before: start + length)
@@ -149,7 +149,7 @@ public enum DecimalText {
   /// Writes `value` as `short` describes at `start`, which has room for `fixedRoom` bytes, and returns
   /// how many bytes it took: four fixed decimals, then trailing zeros and a bare point dropped. A
   /// magnitude too large for fixed decimals is Swift's own text, kept whole.
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func writeShort(_ value: Double, at start: UnsafeMutableRawPointer) -> Int {
     var length = writeFixed(value, decimals: 4, at: start)
     guard abs(value) * 1e4 < 9e15 else { return length }

@@ -100,6 +100,8 @@ public struct CSVWriter: ~Copyable {
   }
 
   /// Appends a number with fixed decimals (`.` decimal point), or an empty cell for nil and NaN.
+  /// Inlined, so that each call's constant `decimals` specialises the digit writing.
+  @inline(__always)
   public mutating func number(_ value: Double?, decimals: Int) {
     separate()
     guard let value, value.isFinite else { return }
