@@ -127,3 +127,8 @@ struct AggregateTests {
     #expect(WilsonInterval(successes: 3, trials: 2) == nil)
   }
 }
+
+/// A level's position is its place among all levels, as the table's bases are laid out.
+@Test func aggregateLevelPositionsFollowAllCases() {
+  for (index, level) in AggregateTable.Level.allCases.enumerated() { #expect(level.position == index) }
+}

@@ -8,6 +8,16 @@ public struct AggregateTable: Sendable {
     case practice
     case clinician
     case site
+
+    /// The position in `allCases`, without building that array: `measures` is read for every cell
+    /// of trends.csv.
+    var position: Int {
+      switch self {
+      case .practice: 0
+      case .clinician: 1
+      case .site: 2
+      }
+    }
   }
 
   /// The report month and the 12 months ending with it, oldest first.
@@ -53,7 +63,7 @@ public struct AggregateTable: Sendable {
   }
 
   public func measures(level: Level, group: Int, window: Int, slot: Int) -> GroupMeasures {
-    cells[offset(level: Level.allCases.firstIndex(of: level)!, group: group, window: window, slot: slot)]
+    cells[offset(level: level.position, group: group, window: window, slot: slot)]
   }
 
   /// The outcome instrument with the most finished series over the trailing year in the practice
