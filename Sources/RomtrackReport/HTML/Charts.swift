@@ -145,10 +145,10 @@ enum Charts {
     + "<marker id=\"dot-alliance\" viewBox=\"0 0 4 4\" refX=\"2\" refY=\"2\" markerWidth=\"3.6\" markerHeight=\"3.6\" markerUnits=\"userSpaceOnUse\"><circle cx=\"2\" cy=\"2\" r=\"2\" fill=\"\(Palette.purple)\"/></marker>"
     + "</defs></svg>"
 
-  /// A marked session on a sparkline: sudden gain (`G`), sudden loss (`L`) or rupture (`R`).
   /// The three marker attributes of a line of scores, up to the marker's id.
   static let markerEnds: [StaticString] = [" marker-start=\"url(#", " marker-mid=\"url(#", " marker-end=\"url(#"]
 
+  /// A marked session on a sparkline: sudden gain (`G`), sudden loss (`L`) or rupture (`R`).
   struct Mark {
     var session: Int32
     var letter: String

@@ -84,11 +84,7 @@ struct HTMLWriter: ~Copyable {
     guard days != ScoreRows.noDate else { return sink.append("–") }
     let c = CivilDate(days: days).components
     guard (0...9999).contains(c.year) else { return raw(markup: Show.date(days)) }
-    sink.digits(UInt64(c.year), width: 4)
-    sink.append(UInt8(ascii: "-"))
-    sink.digits(UInt64(c.month), width: 2)
-    sink.append(UInt8(ascii: "-"))
-    sink.digits(UInt64(c.day), width: 2)
+    sink.isoDate(year: c.year, month: c.month, day: c.day)
   }
 
   /// `x,y` points separated by spaces, for `points="..."` of a polyline or polygon.

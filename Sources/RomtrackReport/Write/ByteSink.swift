@@ -75,6 +75,17 @@ struct ByteSink: ~Copyable {
     write(atMost: DecimalText.fixedRoom) { DecimalText.writeShort(value, at: $0) }
   }
 
+  /// A date as `YYYY-MM-DD` from its components (the year zero-padded to 4 digits), for the CSV
+  /// files and the pages alike.
+  @inline(__always)
+  mutating func isoDate(year: Int, month: Int, day: Int) {
+    digits(UInt64(year), width: 4)
+    append(UInt8(ascii: "-"))
+    digits(UInt64(month), width: 2)
+    append(UInt8(ascii: "-"))
+    digits(UInt64(day), width: 2)
+  }
+
   /// The decimal digits of `value`, zero-padded to `width` (at most 20).
   @inline(__always)
   mutating func digits(_ value: UInt64, width: Int) {

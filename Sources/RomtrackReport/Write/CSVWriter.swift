@@ -121,11 +121,7 @@ public struct CSVWriter: ~Copyable {
     separate()
     guard let days else { return }
     let c = CivilDate(days: days).components
-    sink.digits(UInt64(max(c.year, 0)), width: 4)
-    sink.append(UInt8(ascii: "-"))
-    sink.digits(UInt64(c.month), width: 2)
-    sink.append(UInt8(ascii: "-"))
-    sink.digits(UInt64(c.day), width: 2)
+    sink.isoDate(year: max(c.year, 0), month: c.month, day: c.day)
   }
 
   /// Ends the current row.

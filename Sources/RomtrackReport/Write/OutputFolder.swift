@@ -107,7 +107,7 @@ public final class OutputFolder: @unchecked Sendable {
   public func commit() throws {
     // A few rounds: each failure below means another run changed the target in between.
     for _ in 0..<16 {
-      if rename(staging.path, target.path) == 0 { return }
+      if rename(stagingPath, target.path) == 0 { return }
       let error = errno
       guard error == EEXIST || error == ENOTEMPTY else {
         throw OutputError(path: target.path, reason: "cannot put the report in place: \(OutputError.describe(error))")
@@ -139,7 +139,7 @@ public final class OutputFolder: @unchecked Sendable {
       throw OutputError(path: target.path, reason: "cannot move the previous report aside: \(OutputError.describe(errno))")
     }
     defer { try? FileManager.default.removeItem(at: aside) }
-    if rename(staging.path, target.path) == 0 { return true }
+    if rename(stagingPath, target.path) == 0 { return true }
     let error = errno
     if error == EEXIST || error == ENOTEMPTY { return false }  // another run's report is in place
     _ = rename(aside.path, target.path)  // put the previous report back
