@@ -27,11 +27,21 @@ public enum WorklistFile {
   }
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
-    let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
+    csv(
+      table: table, registry: registry, analysis: analysis, cells: SeriesNameCells(names: names, registry: registry),
+      order: order(table: table, names: names, analysis: analysis))
+  }
+
+  /// The series on the worklist, in the file's order: by clinician id, most urgent first, then the
+  /// higher stall level, then client id (Swift's string order), then series order.
+  public static func order(table: SeriesTable, names: NameTables, analysis: Analysis) -> [Int] {
     let rows = table.series.indices.filter { analysis.series[$0].needsReview }
-    // Sort on integer keys: each clinician's and client's rank in name order, computed once.
+    // Sort on integer keys: each clinician's and listed client's rank in name order, computed once.
+    // Only the clients on the list are ranked: a tenth of a large practice's, each a string compare.
     let clinicianRank = ranks(names.clinicians)
-    let clientRank = ranks(names.clients)
+    var listed = [Bool](repeating: false, count: names.clients.count)
+    for s in rows { listed[Int(table.episodes[table.series[s].episode].client)] = true }
+    let clientRank = ranks(names.clients, only: listed)
     func key(_ s: Int) -> (Int, Int, Int, Int, Int) {
       let episode = table.episodes[table.series[s].episode]
       let r = analysis.series[s]
@@ -41,17 +51,26 @@ public enum WorklistFile {
         -(StallLevel.allCases.firstIndex(of: level) ?? 0), clientRank[Int(episode.client)], s
       )
     }
-    let sorted = rows.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-    var w = CSVWriter(header: header)
-    for index in sorted {
+    return rows.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+  }
+
+  /// The file for the series in `order` (from `order(table:names:analysis:)`), with the name cells
+  /// made once for the report's files.
+  public static func csv(
+    table: SeriesTable, registry: InstrumentRegistry, analysis: Analysis, cells: SeriesNameCells, order: [Int]
+  ) -> [UInt8] {
+    var w = CSVWriter(header: header, capacity: 112 * (order.count + 1))
+    for index in order {
       let r = analysis.series[index]
-      w.text(context.clinicianID(index))
-      w.text(context.clientID(index))
-      w.text(context.episodeID(index))
-      w.text(context.instrument(index).name)
+      let series = table.series[index]
+      let episode = table.episodes[series.episode]
+      cells.clinicians.append(Int(episode.clinician), to: &w)
+      cells.clients.append(Int(episode.client), to: &w)
+      cells.episodes.append(Int(episode.episode), to: &w)
+      cells.instruments.append(Int(series.instrument), to: &w)
       w.text(r.stall?.level.rawValue ?? "")
       w.text(r.signal?.rawValue ?? "")
-      w.text(r.reasons.codes)
+      cells.reasons.append(Int(r.reasons.rawValue), to: &w)
       w.integer(r.scoreCount)
       w.score(r.intake)
       w.score(r.latest)
@@ -62,9 +81,10 @@ public enum WorklistFile {
     return w.finish()
   }
 
-  /// The rank of each name in the order Swift compares strings (equal names share a rank).
-  static func ranks(_ names: [String]) -> [Int] {
-    let order = names.indices.sorted { names[$0] < names[$1] }
+  /// The rank of each name in the order Swift compares strings (equal names share a rank); with
+  /// `only`, of the names it marks (the others get rank 0).
+  static func ranks(_ names: [String], only: [Bool]? = nil) -> [Int] {
+    let order = names.indices.filter { only?[$0] ?? true }.sorted { names[$0] < names[$1] }
     var rank = [Int](repeating: 0, count: names.count)
     for (position, index) in order.enumerated() {
       rank[index] = position > 0 && names[order[position - 1]] == names[index] ? rank[order[position - 1]] : position

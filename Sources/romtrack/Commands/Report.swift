@@ -42,15 +42,21 @@ struct Report: ParsableCommand {
       let clientParts = max(1, table.series.count / 16_384)
       let rows = AggregateFiles.Rows(aggregates, names: names, registry: registry)
       let (trendParts, summaryParts) = (max(1, rows.list.count / 3_000), max(1, rows.list.count / 12_000))
+      let eventParts = max(1, analysis.events.count / 32_768)
       try ParallelWrites.run(
         [
           .init("clients.csv", parts: clientParts) { part in
             ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis, cells: cells, part: part, of: clientParts)
           },
           .init("trends.csv", parts: trendParts) { AggregateFiles.trends(aggregates, rows: rows, part: $0, of: trendParts) },
-          .init("events.csv") { EventsFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
+          .init("events.csv", parts: eventParts) {
+            EventsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: eventParts)
+          },
           .init("summary.csv", parts: summaryParts) { AggregateFiles.summary(aggregates, rows: rows, part: $0, of: summaryParts) },
-          .init("worklist.csv") { WorklistFile.csv(table: table, names: names, registry: registry, analysis: analysis) },
+          .init("worklist.csv") {
+            let order = WorklistFile.order(table: table, names: names, analysis: analysis)
+            return WorklistFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, order: order)
+          },
           .init("rejects.csv") { RejectsFile.csv(rejects) },
           .init("model.json") { try ModelFile.json(models) },
           .init("index.html") { PracticePage.html(content) },
