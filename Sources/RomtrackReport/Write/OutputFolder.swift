@@ -32,6 +32,11 @@ public final class OutputFolder: @unchecked Sendable {
   /// Folders made inside the staging folder so far, behind `folders` (files are created on all cores).
   private var madeFolders: Set<String> = []
   private let folders = NSLock()
+  /// Files are created one at a time. The file system holds a folder's lock while it creates a file
+  /// in it, and a second thread creating a file in the same folder (the clinicians' pages) spins on
+  /// that lock in the kernel, burning the core the other writer threads could use; waiting here, a
+  /// thread sleeps instead.
+  private let creating = NSLock()
 
   static let stagingMarker = ".partial-"
 
@@ -89,7 +94,9 @@ public final class OutputFolder: @unchecked Sendable {
     precondition(OutputFolder.isSafeRelativePath(name), "unsafe output file name")
     if let slash = name.lastIndex(of: "/") { try makeFolder(String(name[..<slash])) }
     let path = stagingPath + "/" + name
+    creating.lock()
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    creating.unlock()
     guard fd >= 0 else { throw OutputError(path: path, reason: OutputError.describe(errno)) }
     return OutputFile(fd: fd, path: path)
   }
