@@ -77,7 +77,7 @@ public struct ReliableChangeResult: Sendable, Equatable {
   public var improvement: Double
   /// The reliable change index `(latest - expected) / standardError`, unitless; for fixed points
   /// `change / (points / 1.96)`, so that the column keeps one meaning. `nil` with an issue.
-  public var index: Double?
+  @NaNAsNil public var index: Double?
   /// `nil` with an issue.
   public var category: ReliableChange?
   public var issue: ReliableChangeIssue?

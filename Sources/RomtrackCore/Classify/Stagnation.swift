@@ -157,14 +157,14 @@ public struct StallAssessment: Sendable, Equatable {
   /// `deteriorating` is added whatever the level.
   public var reasons: WorklistReasons
   /// Scores observed (missing ones not counted).
-  public var scoreCount: Int
+  @CompactCount public var scoreCount: Int
   /// Session number of the latest score; `nil` without scores.
   public var latestSession: Int32?
   /// OLS slope over the last `window` scores against session number, in points per session; `nil` when
   /// the window is incomplete.
-  public var windowSlope: Double?
+  @NaNAsNil public var windowSlope: Double?
   /// `|windowSlope| * (window - 1)`, in points: what the plateau criterion compares with the threshold.
-  public var windowChange: Double?
+  @NaNAsNil public var windowChange: Double?
   /// Why the plateau criterion could not be evaluated.
   public var diagnostics: StallDiagnostics
 

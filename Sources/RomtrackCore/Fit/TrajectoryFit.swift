@@ -95,9 +95,21 @@ public struct LineFit: Sendable, Equatable {
   /// better (`dir = -1`).
   public var slope: Double
   /// `sqrt(s² / Sxx)`, in the slope's units; `nil` with 2 points.
-  public var standardError: Double?
+  @NaNAsNil public var standardError: Double?
   /// The slope's confidence interval; `nil` with 2 points.
-  public var confidenceInterval: ClosedRange<Double>?
+  public var confidenceInterval: ClosedRange<Double>? {
+    get { intervalLow.isNaN ? nil : intervalLow...intervalHigh }
+    set { (intervalLow, intervalHigh) = newValue.map { ($0.lowerBound, $0.upperBound) } ?? (.nan, .nan) }
+  }
+  /// The interval's bounds, NaN without one (two `Double`s, where the optional range took 24 bytes).
+  private var intervalLow = Double.nan
+  private var intervalHigh = Double.nan
+
+  /// Equal lines: the same coefficients, and the same standard error and interval or neither.
+  public static func == (a: LineFit, b: LineFit) -> Bool {
+    a.intercept == b.intercept && a.slope == b.slope && a.standardError == b.standardError
+      && a.confidenceInterval == b.confidenceInterval
+  }
 
   public init(intercept: Double, slope: Double, standardError: Double?, confidenceInterval: ClosedRange<Double>?) {
     self.intercept = intercept
@@ -145,7 +157,7 @@ public struct TrajectoryFit: Sendable, Equatable {
   /// The time axis of both fits.
   public var time: AnalysisParameters.TrajectoryTime
   /// Scores used (missing scores, and undated ones on the weeks axis, are not).
-  public var scoreCount: Int
+  @CompactCount public var scoreCount: Int
   /// `score = a + b t`; `nil` with fewer than 2 scores or no spread in time.
   public var linear: LineFit?
   /// `score = a + b ln t` (session axis) or `score = a + b ln(1 + weeks)` (weeks axis); `nil` when the

@@ -11,7 +11,7 @@ import Foundation
 /// Everything romtrack concludes about one series.
 public struct SeriesResult: Sendable {
   /// Observed (non-missing) scores.
-  public var scoreCount = 0
+  @CompactCount public var scoreCount = 0
   public var firstSession: Int32?
   public var lastSession: Int32?
   /// First and last score dates (`ScoreRows.noDate` when undated).
@@ -28,23 +28,23 @@ public struct SeriesResult: Sendable {
   public var pairFlags: TalkingTherapiesFlags?
   public var trajectory: TrajectoryFit?
   public var stall: StallAssessment?
-  public var suddenGains = 0
-  public var suddenLosses = 0
+  @CompactCount public var suddenGains = 0
+  @CompactCount public var suddenLosses = 0
   /// Alliance figures: the series' own for an alliance series; the episode's first alliance series'
   /// for an outcome series, so each outcome row shows the relationship it goes with.
-  public var allianceLatest: Double?
-  public var allianceMean: Double?
+  @NaNAsNil public var allianceLatest: Double? = nil
+  @NaNAsNil public var allianceMean: Double? = nil
   public var lowAlliance: Bool?
-  public var ruptures = 0
-  public var rupturesRepaired = 0
+  @CompactCount public var ruptures = 0
+  @CompactCount public var rupturesRepaired = 0
   /// Expected treatment response (METHODS.md section 5), for outcome series of an instrument with an
   /// ETR model: the series' own empirical-Bayes line on ln(session) (when it was in the fit), the
   /// expected score at the latest session given the intake, the standardised distance from it
   /// (positive = worse than expected) and the signal.
-  public var ebIntercept: Double?
-  public var ebSlope: Double?
-  public var expected: Double?
-  public var etrZ: Double?
+  @NaNAsNil public var ebIntercept: Double? = nil
+  @NaNAsNil public var ebSlope: Double? = nil
+  @NaNAsNil public var expected: Double? = nil
+  @NaNAsNil public var etrZ: Double? = nil
   public var signal: TreatmentSignal?
   public var reasons = WorklistReasons()
   /// Reasons present and the episode still active: the series belongs on the clinician's worklist.
