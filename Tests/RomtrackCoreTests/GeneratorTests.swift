@@ -569,11 +569,8 @@ private enum GeneratorFixture {
     value < 10 ? "0\(value)" : "\(value)"
   }
 
-  static func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "romtrack-generator-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-  }
+  /// A new empty folder, removed with the test process's other files (`TestFiles`).
+  static func temporaryDirectory() throws -> String { TestFiles.newFolder() }
 
   /// Reads a generated CSV file back with a plain split (the files never need quoting).
   static func parse(_ path: String) throws -> [GeneratedScore] {

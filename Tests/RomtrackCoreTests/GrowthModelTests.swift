@@ -322,7 +322,7 @@ fileprivate func expectAgreement(
 @Suite struct GrowthModelGeneratedDataTests {
   /// `romtrack generate --clients 500 --seed 3`, loaded as the model command loads it.
   static let loaded: LoadedInput = {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("romtrack-growth-\(getpid())")
+    let folder = URL(fileURLWithPath: TestFiles.newFolder())
     _ = try? SyntheticPractice(settings: GeneratorSettings(clients: 500, seed: 3)).write(
       to: folder.path, combined: false, truth: false)
     return try! InputLoader.load(

@@ -7,8 +7,16 @@ enum TestFiles {
   static let folder: URL = {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("romtrack-tests-\(getpid())")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: TestFiles.folder) }
     return url
   }()
+
+  /// A new empty folder inside `folder`.
+  static func newFolder() -> String {
+    let path = folder.appendingPathComponent(UUID().uuidString).path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
 
   /// Writes `bytes` to a new file and returns its path.
   static func write(_ bytes: [UInt8], name: String = "input.csv") -> String {

@@ -66,9 +66,18 @@ struct RomtrackProcess {
     try start(arguments, in: directory).wait()
   }
 
+  /// The folder of this test process's temporary folders, removed when the process ends, so a test
+  /// that fails half-way (or does not clean up) leaves nothing behind in the temporary directory.
+  static let scratch: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("romtrack-e2e-\(getpid())")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: RomtrackProcess.scratch) }
+    return url
+  }()
+
   /// A new empty folder for one test.
   static func temporaryFolder() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("romtrack-e2e-\(UUID().uuidString)")
+    let url = scratch.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
