@@ -4,6 +4,13 @@
 /// Open addressing with linear probing over a power-of-two table; keys live end to end in one byte
 /// arena. Exports are usually grouped by client, so the last key looked up is checked first: most rows
 /// cost one short comparison. Each new key is checked once for valid UTF-8 (and for NUL bytes).
+///
+/// Exports are often sorted by client id as well, and a table of a million ids is a cache miss per
+/// new id (a sixth of the parse at 1M clients). So the table is built only when it is needed: while
+/// keys arrive in increasing byte order, a key after the last one is new without looking; and a key
+/// equal to the one after the last found (a second file, or the next part of the same file, listing
+/// the same ids in the same order) is found without hashing. The first key that is neither builds the
+/// table from every key so far, and from then on the table is kept.
 struct ByteInterner {
   private(set) var arena: [UInt8] = []
   private(set) var keyStart: [Int] = []
@@ -12,17 +19,21 @@ struct ByteInterner {
   private(set) var valid: [Bool] = []
   /// Whether every key so far is valid UTF-8 (the usual case, checked with one load).
   private(set) var allValid = true
+  /// The hash of each key, for keys `0..<hashes.count` (all of them once the table is built).
   private var hashes: [UInt64] = []
-  private var slots: [Int32]
-  private var mask: Int
+  /// The hash table: empty until `buildTable()`.
+  private var slots: [Int32] = []
+  private var mask = 0
+  /// Keys expected in all (`init(capacity:)`, `reserve(keys:)`): the table's first size.
+  private var expectedKeys: Int
   private var lastID: Int32 = -1
 
   init(capacity: Int = 1024) {
-    var size = 16
-    while size < capacity * 2 { size <<= 1 }
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
+    expectedKeys = capacity
   }
+
+  /// Whether lookups go through the table (see the type's note).
+  var isHashed: Bool { !slots.isEmpty }
 
   var count: Int { keyStart.count }
 
@@ -93,8 +104,18 @@ struct ByteInterner {
     count >= 16 ? .max : count <= 8 ? 0 : (UInt64(1) << UInt64((count - 8) * 8)) &- 1
   }
 
-  /// Hash-table lookup, adding the key when new.
+  /// The id of the key, adding it when new: the key after the last one found, a key after every key
+  /// so far (while there is no table), or a table lookup.
   private mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+    let next = lastID + 1
+    if Int(next) < keyStart.count, equals(next, p, count) {
+      lastID = next
+      return UInt32(next)
+    }
+    if slots.isEmpty {
+      if keyStart.isEmpty || followsLastKey(p, count) { return add(p, count, hash: nil, slot: nil) }
+      buildTable()
+    }
     let h = ByteInterner.hash(p, count)
     var slot = Int(truncatingIfNeeded: h) & mask
     while true {
@@ -106,18 +127,51 @@ struct ByteInterner {
       }
       slot = (slot + 1) & mask
     }
+    return add(p, count, hash: h, slot: slot)
+  }
+
+  /// Appends a new key; with a table, at its hash and free slot.
+  private mutating func add(_ p: UnsafePointer<UInt8>, _ count: Int, hash: UInt64?, slot: Int?) -> UInt32 {
     let id = Int32(keyStart.count)
     keyStart.append(arena.count)
     keyLength.append(Int32(count))
-    hashes.append(h)
     arena.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
     let isValid = ByteInterner.isValidUTF8(p, count)
     valid.append(isValid)
     if !isValid { allValid = false }
-    slots[slot] = id
     lastID = id
-    if keyStart.count * 2 > slots.count { grow() }
+    if let hash, let slot {
+      hashes.append(hash)
+      slots[slot] = id
+      if keyStart.count * 2 > slots.count { grow() }
+    }
     return UInt32(id)
+  }
+
+  /// Whether the key comes after the last key added in byte order (a shorter key before a longer
+  /// one it begins). Without a table the keys so far are in increasing order, so such a key is new.
+  private func followsLastKey(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let last = keyStart.count - 1
+    let start = keyStart[last], length = Int(keyLength[last])
+    return arena.withUnsafeBufferPointer { a in
+      for i in 0..<min(count, length) where p[i] != a[start + i] { return p[i] > a[start + i] }
+      return count > length
+    }
+  }
+
+  /// Builds the table from every key so far; from now on every new key goes into it.
+  private mutating func buildTable() {
+    hashes.reserveCapacity(max(expectedKeys, keyStart.count))
+    arena.withUnsafeBufferPointer { a in
+      // An empty arena holds only empty keys, whose bytes are never read.
+      let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
+      for id in hashes.count..<keyStart.count {
+        hashes.append(ByteInterner.hash(base + keyStart[id], Int(keyLength[id])))
+      }
+    }
+    var size = 16
+    while size < max(expectedKeys, keyStart.count + 1) * 2 { size <<= 1 }
+    rehash(size: size)
   }
 
   @inline(__always)
@@ -125,18 +179,20 @@ struct ByteInterner {
     guard Int(keyLength[Int(id)]) == count else { return false }
     let start = keyStart[Int(id)]
     return arena.withUnsafeBufferPointer { a in
-      let key = a.baseAddress! + start
-      for i in 0..<count where key[i] != p[i] { return false }
+      for i in 0..<count where a[start + i] != p[i] { return false }
       return true
     }
   }
 
-  /// Makes room for `keys` keys in all, so that the table does not grow (and rehash) on the way.
+  /// Makes room for `keys` keys in all, so that the table, once there is one, does not grow (and
+  /// rehash) on the way.
   mutating func reserve(keys: Int) {
     keyStart.reserveCapacity(keys)
     keyLength.reserveCapacity(keys)
-    hashes.reserveCapacity(keys)
     valid.reserveCapacity(keys)
+    expectedKeys = max(expectedKeys, keys)
+    guard !slots.isEmpty else { return }
+    hashes.reserveCapacity(keys)
     var size = slots.count
     while size < keys * 2 { size <<= 1 }
     if size > slots.count { rehash(size: size) }
