@@ -26,47 +26,82 @@ struct AggregatePass: Sendable {
   var groupStride: Int { AggregateTable.windowCount * slots }
 
   /// Zeroes the job's cells, then adds each group's episodes to them.
+  ///
+  /// The practice's episodes are read where they are, in order. A clinician's or a site's lie
+  /// scattered through the facts, and reading them there was a cache miss per episode on the path
+  /// of every sum (most of the stage's time at 1M clients); so each group's facts are first copied
+  /// together (`GroupFacts`), in a loop whose loads do not wait for one another.
   func run(_ job: Job, into cells: UnsafeMutableBufferPointer<GroupMeasures>) {
     let firstCell = levelBase[job.level] + job.groups.lowerBound * groupStride
     (cells.baseAddress! + firstCell).initialize(repeating: GroupMeasures(), count: job.groups.count * groupStride)
     var merged = [UInt16](repeating: 0, count: slots)
+    var gathered = GroupFacts()
     for group in job.groups {
       let base = levelBase[job.level] + group * groupStride
-      let episodes = orders[job.level].episodes(of: group)
-      var k = episodes.startIndex
-      while k < episodes.endIndex {
-        // One client's episodes in this group (adjacent: the input order is by client); the client
-        // is seen in each month any of them has a score.
-        let client = facts.episodes[Int(episodes[k])].client
-        for slot in 0..<slots { merged[slot] = 0 }
-        while k < episodes.endIndex && facts.episodes[Int(episodes[k])].client == client {
-          let e = Int(episodes[k])
-          for slot in 0..<slots { merged[slot] |= facts.masks[e * slots + slot] }
-          add(facts.episodes[e], at: base, into: cells)
-          k += 1
-        }
-        for slot in 0..<slots where merged[slot] != 0 {
-          for w in 0..<12 where merged[slot] & (1 << UInt16(w)) != 0 {
-            cells[base + w * slots + slot].clientsSeen += 1
+      if job.level == 0 {
+        facts.episodes.withUnsafeBufferPointer { episodes in
+          facts.masks.withUnsafeBufferPointer { masks in
+            facts.series.withUnsafeBufferPointer { series in
+              add(episodes: episodes, masks: masks, series: series, at: base, into: cells, merged: &merged)
+            }
           }
-          cells[base + AggregateTable.trailingYear * slots + slot].clientsSeen += 1
+        }
+      } else {
+        gathered.gather(orders[job.level].episodes(of: group), of: facts)
+        gathered.episodes.withUnsafeBufferPointer { episodes in
+          gathered.masks.withUnsafeBufferPointer { masks in
+            gathered.series.withUnsafeBufferPointer { series in
+              add(episodes: episodes, masks: masks, series: series, at: base, into: cells, merged: &merged)
+            }
+          }
         }
       }
     }
   }
 
-  /// Adds one episode's counts, outcomes and flags to the cells of its group at `base`.
-  func add(_ episode: AggregateFacts.Episode, at base: Int, into cells: UnsafeMutableBufferPointer<GroupMeasures>) {
+  /// Adds one group's episodes (in input order, with their month masks and series) to its cells at
+  /// `base`.
+  private func add(
+    episodes: UnsafeBufferPointer<AggregateFacts.Episode>, masks: UnsafeBufferPointer<UInt16>,
+    series: UnsafeBufferPointer<AggregateFacts.Series>, at base: Int, into cells: UnsafeMutableBufferPointer<GroupMeasures>,
+    merged: inout [UInt16]
+  ) {
+    var k = 0
+    while k < episodes.count {
+      // One client's episodes in this group (adjacent: the input order is by client); the client
+      // is seen in each month any of them has a score.
+      let client = episodes[k].client
+      for slot in 0..<slots { merged[slot] = 0 }
+      while k < episodes.count && episodes[k].client == client {
+        for slot in 0..<slots { merged[slot] |= masks[k * slots + slot] }
+        add(episodes[k], series: series, at: base, into: cells)
+        k += 1
+      }
+      for slot in 0..<slots where merged[slot] != 0 {
+        for w in 0..<12 where merged[slot] & (1 << UInt16(w)) != 0 {
+          cells[base + w * slots + slot].clientsSeen += 1
+        }
+        cells[base + AggregateTable.trailingYear * slots + slot].clientsSeen += 1
+      }
+    }
+  }
+
+  /// Adds one episode's counts, outcomes and flags to the cells of its group at `base`; its series
+  /// are `series[episode.firstSeries..<episode.endSeries]`.
+  func add(
+    _ episode: AggregateFacts.Episode, series: UnsafeBufferPointer<AggregateFacts.Series>, at base: Int,
+    into cells: UnsafeMutableBufferPointer<GroupMeasures>
+  ) {
     guard episode.dated else { return }
-    let series = Int(episode.firstSeries)..<Int(episode.endSeries)
+    let ofEpisode = Int(episode.firstSeries)..<Int(episode.endSeries)
     for w in 0..<AggregateTable.windowCount where episode.start <= to[w] && episode.endDay >= from[w] {
       let started = episode.start >= from[w] && episode.start <= to[w]
       let ended = episode.ended && episode.endDay >= from[w] && episode.endDay <= to[w]
       let cell = base + w * slots
       count(&cells[cell], started: started, ended: ended, finished: episode.finished, sessions: Int(episode.longest))
       addFlags(episode.flags, to: &cells[cell])
-      for s in series where facts.series[s].slot > 0 {
-        let o = facts.series[s]
+      for s in ofEpisode where series[s].slot > 0 {
+        let o = series[s]
         let c = cell + Int(o.slot)
         count(&cells[c], started: started, ended: ended, finished: o.scores >= 2, sessions: Int(o.scores))
         addFlags(o.flags, to: &cells[c])
@@ -111,6 +146,29 @@ struct AggregatePass: Sendable {
     case 3: m.deteriorated += 1
     case 4: m.harmed += 1
     default: break
+    }
+  }
+}
+
+/// One group's episode facts copied together, with their masks and series, the episodes' series
+/// ranges pointing into the copy. The buffers are reused from group to group.
+struct GroupFacts {
+  var episodes: [AggregateFacts.Episode] = []
+  var masks: [UInt16] = []
+  var series: [AggregateFacts.Series] = []
+
+  mutating func gather(_ ids: ArraySlice<Int32>, of facts: AggregateFacts) {
+    episodes.removeAll(keepingCapacity: true)
+    masks.removeAll(keepingCapacity: true)
+    series.removeAll(keepingCapacity: true)
+    for e in ids { episodes.append(facts.episodes[Int(e)]) }
+    let slots = facts.slots
+    for e in ids { masks.append(contentsOf: facts.masks[(Int(e) * slots)..<(Int(e) * slots + slots)]) }
+    for k in episodes.indices {
+      let first = Int32(series.count)
+      series.append(contentsOf: facts.series[Int(episodes[k].firstSeries)..<Int(episodes[k].endSeries)])
+      episodes[k].firstSeries = first
+      episodes[k].endSeries = Int32(series.count)
     }
   }
 }
