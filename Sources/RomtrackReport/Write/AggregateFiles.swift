@@ -75,14 +75,14 @@ public enum AggregateFiles {
     var header = ["level", "group", "instrument", "month"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
-    let months = table.months.map(\.description)
+    // A row's group cells repeat on its 12 lines, and the months on every row's: escaped once.
+    let months = CellTable(table.months.map(\.description))
     var w = CSVWriter(header: header, part: part, capacity: 1_500 * range.count)
     for row in rows.list[range] {
+      let group = CellTable([row.level.rawValue, row.name, row.instrument])
       for window in 0..<12 {
-        w.text(row.level.rawValue)
-        w.text(row.name)
-        w.text(row.instrument)
-        w.text(months[window])
+        for cell in 0..<3 { group.append(cell, to: &w) }
+        months.append(window, to: &w)
         w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
@@ -168,7 +168,7 @@ extension CSVWriter {
       value(m.effectSize, decimals: 2, basis: m.effectCount, limit)
       count(m.effectCount, limit)
     } else {
-      for _ in 0..<21 { text("") }
+      emptyCells(21)
     }
     count(m.stalled, limit)
     count(m.offTrack, limit)
@@ -186,7 +186,7 @@ extension CSVWriter {
   /// denominator is below the limit; empty without a denominator.
   private mutating func rate(_ interval: WilsonInterval?, _ limit: Int, _ successes: Int32, _ trials: Int32) {
     guard let interval else {
-      for _ in 0..<3 { text("") }
+      emptyCells(3)
       return
     }
     guard successes >= limit && trials >= limit else {

@@ -171,6 +171,11 @@ public struct CSVWriter: ~Copyable {
     return (w.finish(), ends)
   }
 
+  /// Appends `count` empty cells.
+  public mutating func emptyCells(_ count: Int) {
+    for _ in 0..<count { separate() }
+  }
+
   /// Appends a cell made by `escapedCells(_:)`.
   public mutating func escapedCell(_ cell: UnsafeRawBufferPointer) {
     separate()
