@@ -73,4 +73,22 @@ import Testing
     ByteInternerTests.check(keys)
     #expect(ByteInternerTests.interned(keys, padded: false).interner.isHashed)
   }
+
+  /// A short key's hash from its two words is its hash from its bytes (a table built from the arena
+  /// and a lookup from the words must agree).
+  @Test func theHashOfTheWordsIsTheHashOfTheBytes() {
+    var random = SplitMix64(seed: 5, stream: 1)
+    for count in 0...16 {
+      for _ in 0..<50 {
+        let key = (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let padded = key + [UInt8](repeating: 0xFF, count: 16)
+        padded.withUnsafeBufferPointer { b in
+          let (low, high) = ByteInterner.words(b.baseAddress!, count)
+          #expect(low == UnsafeRawPointer(b.baseAddress!).loadUnaligned(as: UInt64.self) & ByteInterner.lowMask(count))
+          #expect(high == UnsafeRawPointer(b.baseAddress!).loadUnaligned(fromByteOffset: 8, as: UInt64.self) & ByteInterner.highMask(count))
+          #expect(ByteInterner.hash(low, high, count) == ByteInterner.hash(b.baseAddress!, count))
+        }
+      }
+    }
+  }
 }

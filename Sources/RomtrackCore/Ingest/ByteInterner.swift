@@ -5,12 +5,17 @@
 /// arena. Exports are usually grouped by client, so the last key looked up is checked first: most rows
 /// cost one short comparison. Each new key is checked once for valid UTF-8 (and for NUL bytes).
 ///
+/// A slot holds its key's first 16 bytes, its length and its id, so a probe compares inside the slot
+/// and reads the arena only for a longer key: one cache miss per lookup where the key's hash, start,
+/// length and bytes in four arrays were five (the clinicians' and sites' tables were a tenth of the
+/// parse at 1M clients).
+///
 /// Exports are often sorted by client id as well, and a table of a million ids is a cache miss per
-/// new id (a sixth of the parse at 1M clients). So the table is built only when it is needed: while
-/// keys arrive in increasing byte order, a key after the last one is new without looking; and a key
-/// equal to the one after the last found (a second file, or the next part of the same file, listing
-/// the same ids in the same order) is found without hashing. The first key that is neither builds the
-/// table from every key so far, and from then on the table is kept.
+/// new id. So the table is built only when it is needed: while keys arrive in increasing byte order,
+/// a key after the last one is new without looking; and a key equal to the one after the last found
+/// (a second file, or the next part of the same file, listing the same ids in the same order) is
+/// found without hashing. The first key that is neither builds the table from every key so far, and
+/// from then on the table is kept.
 struct ByteInterner {
   private(set) var arena: [UInt8] = []
   private(set) var keyStart: [Int] = []
@@ -19,14 +24,21 @@ struct ByteInterner {
   private(set) var valid: [Bool] = []
   /// Whether every key so far is valid UTF-8 (the usual case, checked with one load).
   private(set) var allValid = true
-  /// The hash of each key, for keys `0..<hashes.count` (all of them once the table is built).
-  private var hashes: [UInt64] = []
   /// The hash table: empty until `buildTable()`.
-  private var slots: [Int32] = []
+  private var slots: [Slot] = []
   private var mask = 0
   /// Keys expected in all (`init(capacity:)`, `reserve(keys:)`): the table's first size.
   private var expectedKeys: Int
   private var lastID: Int32 = -1
+
+  /// A key's first 16 bytes as two little-endian words (zero past its end), its length and its id
+  /// (-1: an empty slot).
+  struct Slot {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var length: Int32 = 0
+    var id: Int32 = -1
+  }
 
   init(capacity: Int = 1024) {
     expectedKeys = capacity
@@ -51,7 +63,8 @@ struct ByteInterner {
   /// The id of `count` bytes at `p`, adding them when new.
   mutating func intern(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
     if lastID >= 0, equals(lastID, p, count) { return UInt32(lastID) }
-    return lookup(p, count)
+    let (low, high) = ByteInterner.words(p, count)
+    return lookup(p, count, low, high)
   }
 
   /// The id of `count` bytes at `p`, for the parser's hot path: the caller guarantees 16 readable
@@ -73,7 +86,7 @@ struct ByteInterner {
     if key.matches(recent.2) { return recent.2.id }
     if key.matches(recent.3) { return recent.3.id }
     var found = key
-    found.id = lookup(p, count)
+    found.id = lookup(p, count, key.low, key.high)
     // The newest key goes first; the oldest falls out.
     recent = (found, recent.0, recent.1, recent.2)
     return found.id
@@ -104,34 +117,43 @@ struct ByteInterner {
     count >= 16 ? .max : count <= 8 ? 0 : (UInt64(1) << UInt64((count - 8) * 8)) &- 1
   }
 
-  /// The id of the key, adding it when new: the key after the last one found, a key after every key
-  /// so far (while there is no table), or a table lookup.
-  private mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt32 {
+  /// The first 16 bytes of a key as the two words a slot keeps, read without going past its end.
+  @inline(__always)
+  static func words(_ p: UnsafePointer<UInt8>, _ count: Int) -> (low: UInt64, high: UInt64) {
+    var words: (UInt64, UInt64) = (0, 0)
+    withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: p, byteCount: min(count, 16)) }
+    return (UInt64(littleEndian: words.0), UInt64(littleEndian: words.1))
+  }
+
+  /// The id of the key (`low`, `high`: its first 16 bytes as `words` gives them), adding it when new:
+  /// the key after the last one found, a key after every key so far (while there is no table), or a
+  /// table lookup.
+  private mutating func lookup(_ p: UnsafePointer<UInt8>, _ count: Int, _ low: UInt64, _ high: UInt64) -> UInt32 {
     let next = lastID + 1
     if Int(next) < keyStart.count, equals(next, p, count) {
       lastID = next
       return UInt32(next)
     }
     if slots.isEmpty {
-      if keyStart.isEmpty || followsLastKey(p, count) { return add(p, count, hash: nil, slot: nil) }
+      if keyStart.isEmpty || followsLastKey(p, count) { return add(p, count, low, high, slot: nil) }
       buildTable()
     }
-    let h = ByteInterner.hash(p, count)
+    let h = count <= 16 ? ByteInterner.hash(low, high, count) : ByteInterner.hash(p, count)
     var slot = Int(truncatingIfNeeded: h) & mask
     while true {
-      let id = slots[slot]
-      if id < 0 { break }
-      if hashes[Int(id)] == h, equals(id, p, count) {
-        lastID = id
-        return UInt32(id)
+      let s = slots[slot]
+      if s.id < 0 { break }
+      if s.low == low, s.high == high, Int(s.length) == count, count <= 16 || equals(s.id, p, count) {
+        lastID = s.id
+        return UInt32(s.id)
       }
       slot = (slot + 1) & mask
     }
-    return add(p, count, hash: h, slot: slot)
+    return add(p, count, low, high, slot: slot)
   }
 
-  /// Appends a new key; with a table, at its hash and free slot.
-  private mutating func add(_ p: UnsafePointer<UInt8>, _ count: Int, hash: UInt64?, slot: Int?) -> UInt32 {
+  /// Appends a new key; with a table, into its free slot.
+  private mutating func add(_ p: UnsafePointer<UInt8>, _ count: Int, _ low: UInt64, _ high: UInt64, slot: Int?) -> UInt32 {
     let id = Int32(keyStart.count)
     keyStart.append(arena.count)
     keyLength.append(Int32(count))
@@ -140,9 +162,8 @@ struct ByteInterner {
     valid.append(isValid)
     if !isValid { allValid = false }
     lastID = id
-    if let hash, let slot {
-      hashes.append(hash)
-      slots[slot] = id
+    if let slot {
+      slots[slot] = Slot(low: low, high: high, length: Int32(count), id: id)
       if keyStart.count * 2 > slots.count { grow() }
     }
     return UInt32(id)
@@ -161,14 +182,6 @@ struct ByteInterner {
 
   /// Builds the table from every key so far; from now on every new key goes into it.
   private mutating func buildTable() {
-    hashes.reserveCapacity(max(expectedKeys, keyStart.count))
-    arena.withUnsafeBufferPointer { a in
-      // An empty arena holds only empty keys, whose bytes are never read.
-      let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
-      for id in hashes.count..<keyStart.count {
-        hashes.append(ByteInterner.hash(base + keyStart[id], Int(keyLength[id])))
-      }
-    }
     var size = 16
     while size < max(expectedKeys, keyStart.count + 1) * 2 { size <<= 1 }
     rehash(size: size)
@@ -192,7 +205,6 @@ struct ByteInterner {
     valid.reserveCapacity(keys)
     expectedKeys = max(expectedKeys, keys)
     guard !slots.isEmpty else { return }
-    hashes.reserveCapacity(keys)
     var size = slots.count
     while size < keys * 2 { size <<= 1 }
     if size > slots.count { rehash(size: size) }
@@ -200,14 +212,32 @@ struct ByteInterner {
 
   private mutating func grow() { rehash(size: slots.count * 2) }
 
+  /// A table of `size` slots holding every key.
   private mutating func rehash(size: Int) {
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
-    for id in 0..<keyStart.count {
-      var slot = Int(truncatingIfNeeded: hashes[id]) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(id)
+    var table = [Slot](repeating: Slot(), count: size)
+    let mask = size - 1
+    arena.withUnsafeBufferPointer { a in
+      // An empty arena holds only empty keys, whose bytes are never read.
+      let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
+      for id in 0..<keyStart.count {
+        let p = base + keyStart[id], count = Int(keyLength[id])
+        let (low, high) = ByteInterner.words(p, count)
+        let h = count <= 16 ? ByteInterner.hash(low, high, count) : ByteInterner.hash(p, count)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while table[slot].id >= 0 { slot = (slot + 1) & mask }
+        table[slot] = Slot(low: low, high: high, length: Int32(count), id: Int32(id))
+      }
     }
+    (slots, self.mask) = (table, mask)
+  }
+
+  /// `hash(p, count)` of a key of at most 16 bytes, from its two words.
+  @inline(__always)
+  static func hash(_ low: UInt64, _ high: UInt64, _ count: Int) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    if count > 0 { h = mix(h ^ low) }
+    if count > 8 { h = mix(h ^ high) }
+    return h ^ (h >> 29)
   }
 
   /// A 64-bit hash of the bytes: eight-byte words mixed by multiplication (wyhash-style folding).
