@@ -271,8 +271,14 @@ class Bench:
         self.args, self.romtrack, self.work = args, romtrack, work
         self.runs = []          # every timed process
         self.stopped = {}       # tool -> why it does not run at the bigger sizes
+        # Reports of earlier runs go first; this run's stay until its end (see `finish`).
         self.outputs = os.path.join(work, "out")
+        shutil.rmtree(self.outputs, ignore_errors=True)
         os.makedirs(self.outputs, exist_ok=True)
+
+    def finish(self):
+        """Removes the reports written, after the last timed run."""
+        shutil.rmtree(self.outputs, ignore_errors=True)
 
     def record(self, tool, clients, repeat, result, **extra):
         run = {"tool": tool, "clients": clients, "run": repeat, **result, **extra}
@@ -318,9 +324,10 @@ class Bench:
                     continue
                 base = os.path.join(out, tool)
                 if tool == "romtrack":
-                    report = os.path.join(out, "report")
-                    # A fresh folder: replacing the last run's 40,000 pages would add seconds of unlinking.
-                    shutil.rmtree(report, ignore_errors=True)
+                    # A new folder per run, and none removed before a run: replacing the last run's 40,000
+                    # pages would add seconds of unlinking, and files created right after 40,000 others
+                    # were removed cost the kernel a search past each freed inode (Benchmarks/README.md).
+                    report = os.path.join(out, f"report-{repeat}")
                     settle([outcomes, alliance])
                     result = measure([self.romtrack, "report", "--outcomes", outcomes, "--alliance", alliance,
                                       "--period", PERIOD, "--out", report, "--quiet"],
@@ -347,7 +354,7 @@ class Bench:
         if "romtrack" in series_tools and "romtrack" not in self.stopped:
             for tool in SERIES_PEERS:
                 if tool in series_tools and tool not in self.stopped:
-                    checks[tool] = check_series(os.path.join(out, "report", "clients.csv"),
+                    checks[tool] = check_series(os.path.join(out, "report-1", "clients.csv"),
                                                 os.path.join(out, tool + ".csv"))
                     say(f"{LABEL[tool]}, {clients:,} clients: {checks[tool]['summary']}")
 
@@ -756,6 +763,7 @@ def main():
             results["runs"] = bench.runs
             with open(last, "w") as f:   # after every size, so that an interrupted run keeps what it measured
                 json.dump({**results, "load_end": load_average()}, f, indent=1)
+        bench.finish()
         results["load_end"] = load_average()
         with open(last, "w") as f:
             json.dump(results, f, indent=1)
