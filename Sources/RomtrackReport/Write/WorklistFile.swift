@@ -37,7 +37,7 @@ public enum WorklistFile {
   public static func order(table: SeriesTable, names: NameTables, analysis: Analysis) -> [Int] {
     let rows = table.series.indices.filter { analysis.series[$0].needsReview }
     // Sort on integer keys: each clinician's and listed client's rank in name order, computed once.
-    // Only the clients on the list are ranked: a tenth of a large practice's, each a string compare.
+    // Only the clients on the list are ranked (158,848 of 1M in the generated practice of 1M clients).
     let clinicianRank = ranks(names.clinicians)
     var listed = [Bool](repeating: false, count: names.clients.count)
     for s in rows { listed[Int(table.episodes[table.series[s].episode].client)] = true }

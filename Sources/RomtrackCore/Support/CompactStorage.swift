@@ -1,9 +1,11 @@
+// Stored forms that keep a series' result small (see `SeriesResult`).
+
 /// A `Double?` kept in the 8 bytes of a `Double`, NaN standing for `nil`.
 ///
 /// An optional `Double` takes 9 bytes, 16 with alignment, and a series' result holds a dozen of them:
-/// at 1M clients (2.8M series) the optional tags alone were about 300 MB of fresh memory. No stored
-/// statistic is NaN while it has a value (a NaN would be written as an empty cell anyway), so NaN is
-/// free to mean "no value"; assigning NaN reads back as `nil`.
+/// kept as `Double`s, with the counts as `CompactCount`s, a result takes 328 bytes instead of 408, 224 MB
+/// less at 1M clients (2.8M series). No stored statistic is NaN while it has a value (a NaN would be
+/// written as an empty cell anyway), so NaN is free to mean "no value"; assigning NaN reads back as `nil`.
 @propertyWrapper
 public struct NaNAsNil: Sendable, Equatable {
   private var stored: Double
