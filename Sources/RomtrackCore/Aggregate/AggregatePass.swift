@@ -161,12 +161,15 @@ struct GroupFacts {
     episodes.removeAll(keepingCapacity: true)
     masks.removeAll(keepingCapacity: true)
     series.removeAll(keepingCapacity: true)
+    // Element by element: an episode has a few masks and series, too few for a bulk copy's call.
     for e in ids { episodes.append(facts.episodes[Int(e)]) }
     let slots = facts.slots
-    for e in ids { masks.append(contentsOf: facts.masks[(Int(e) * slots)..<(Int(e) * slots + slots)]) }
+    for e in ids {
+      for m in (Int(e) * slots)..<(Int(e) * slots + slots) { masks.append(facts.masks[m]) }
+    }
     for k in episodes.indices {
       let first = Int32(series.count)
-      series.append(contentsOf: facts.series[Int(episodes[k].firstSeries)..<Int(episodes[k].endSeries)])
+      for s in Int(episodes[k].firstSeries)..<Int(episodes[k].endSeries) { series.append(facts.series[s]) }
       episodes[k].firstSeries = first
       episodes[k].endSeries = Int32(series.count)
     }
