@@ -23,6 +23,19 @@ import RomtrackCore
     }
   }
 
+  /// The words of romtrack's vocabulary written in clients.csv, worklist.csv and events.csv are
+  /// written by `word` as `text` would write them.
+  @Test func wordsAreTheirTextCell() {
+    let words =
+      ReliableChange.allCases.map(\.rawValue) + OutcomeCategory.allCases.map(\.rawValue)
+      + TreatmentSignal.allCases.map(\.rawValue) + StallLevel.allCases.map(\.rawValue)
+      + InstrumentKind.allCases.map(\.rawValue) + [EpisodeStatus.active.rawValue, EpisodeStatus.ended.rawValue]
+      + [SeriesEvent.Kind.suddenGain.rawValue, SeriesEvent.Kind.suddenLoss.rawValue, SeriesEvent.Kind.rupture.rawValue] + [""]
+    for word in words {
+      #expect(line { $0.integer(1); $0.word(word); $0.word(word) } == line { $0.integer(1); $0.text(word); $0.text(word) })
+    }
+  }
+
   @Test func quotesOnlyWhatNeedsQuoting() {
     #expect(line { $0.text("plain") } == "plain")
     #expect(line { $0.text("Smith, J") } == "\"Smith, J\"")

@@ -47,6 +47,17 @@ public struct CSVWriter: ~Copyable {
     if plain != true { escaped(value) }
   }
 
+  /// Appends a word of romtrack's own vocabulary (an enum's raw value such as `improved`, `red` or
+  /// `sudden_gain`, or the empty text): lower-case letters and underscores need no quotes and cannot
+  /// start a formula, so the word is copied without the checks `text` makes for data. Debug builds
+  /// check that it is such a word.
+  public mutating func word(_ value: String) {
+    assert(value.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") }, "not a word: \(value)")
+    separate()
+    var value = value
+    value.withUTF8 { sink.append(UnsafeRawBufferPointer($0)) }
+  }
+
   /// A text cell that needs quotes, a formula prefix or NUL replacement (or is not contiguous UTF-8).
   private mutating func escaped(_ value: String) {
     var value = value

@@ -30,7 +30,7 @@ public enum EventsFile {
       cells.clients.append(Int(episode.client), to: &w)
       cells.episodes.append(Int(episode.episode), to: &w)
       cells.instruments.append(Int(series.instrument), to: &w)
-      w.text(event.kind.rawValue)
+      w.word(event.kind.rawValue)
       w.integer(Int(event.session))
       w.score(event.magnitude)
       w.number(event.proportion, decimals: 4)
