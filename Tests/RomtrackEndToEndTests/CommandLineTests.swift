@@ -24,6 +24,23 @@ import Testing
     #expect(rejects == "file,line,field,reason,detail,raw\n\(input.path),32,score,out_of_range,score 31 is outside the PHQ9 range 0-27,\"C2,E1,T1,North,PHQ9,1,2026-01-05,31,\"\n")
   }
 
+  /// The summary counts each client once, whatever its episodes, instruments and place in the file.
+  @Test func theSummaryCountsClientsOnce() throws {
+    let folder = RomtrackProcess.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let input = folder.appendingPathComponent("scores.csv")
+    var text = header
+    for (client, episode, instrument) in [("C2", "E1", "PHQ9"), ("C1", "E1", "GAD7"), ("C2", "E2", "PHQ9"), ("C1", "E1", "PHQ9"), ("C3", "E1", "SRS"), ("C2", "E1", "GAD7")] {
+      for s in 1...3 { text += "\(client),\(episode),T1,North,\(instrument),\(s),2026-01-0\(s),9,\n" }
+    }
+    RomtrackProcess.write(text, to: input)
+    let run = try RomtrackProcess.run(["validate", input.path, "--out", folder.path, "--json-summary"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    #expect(summary?["clients"] as? Int == 3)
+    #expect(summary?["episodes"] as? Int == 4)
+  }
+
   @Test func tooManyRejectsFailWithExitCode2AfterWritingRejects() throws {
     let folder = RomtrackProcess.temporaryFolder()
     let input = folder.appendingPathComponent("scores.csv")

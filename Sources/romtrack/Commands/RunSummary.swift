@@ -11,7 +11,17 @@ struct RunSummary {
   var outcomeSeries: Int {
     loaded.table.series.reduce(0) { $0 + (registry.instruments[Int($1.instrument)].kind == .outcome ? 1 : 0) }
   }
-  var clients: Int { Set(loaded.table.episodes.map(\.client)).count }
+  /// Clients with a series. Episodes come grouped by client (`SeriesTable`), so each new client
+  /// starts a run: counted in one pass, without a set of a million ids at the end of a large run.
+  var clients: Int {
+    var count = 0
+    var last: UInt32? = nil
+    for episode in loaded.table.episodes where episode.client != last {
+      count += 1
+      last = episode.client
+    }
+    return count
+  }
   var activeEpisodes: Int { loaded.table.episodes.reduce(0) { $0 + ($1.status == .active ? 1 : 0) } }
 
   func humanLines() -> [String] {
