@@ -5,16 +5,22 @@ import Testing
 @Suite struct CommandLineTests {
   let header = "client_id,episode_id,clinician_id,site,instrument,session,date,score,episode_end\n"
 
-  @Test func validateReportsReconciliationAndWritesRejects() throws {
-    let folder = RomtrackProcess.temporaryFolder()
+  /// Writes `text` to scores.csv in `folder` and runs `romtrack validate` on it with `--json-summary`.
+  func validate(_ text: String, in folder: URL) throws -> (run: RomtrackProcess.Outcome, input: URL, summary: [String: Any]?) {
     let input = folder.appendingPathComponent("scores.csv")
-    var text = header
-    for s in 1...30 { text += "C1,E1,T1,North,PHQ9,\(s),2026-01-\(String(format: "%02d", s)),\(20 - s / 2),\n" }
-    text += "C2,E1,T1,North,PHQ9,1,2026-01-05,31,\n"
     RomtrackProcess.write(text, to: input)
     let run = try RomtrackProcess.run(["validate", input.path, "--out", folder.path, "--json-summary"])
     #expect(run.status == 0, "\(run.stderr)")
-    let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    return (run, input, try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+  }
+
+  @Test func validateReportsReconciliationAndWritesRejects() throws {
+    let folder = RomtrackProcess.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var text = header
+    for s in 1...30 { text += "C1,E1,T1,North,PHQ9,\(s),2026-01-\(String(format: "%02d", s)),\(20 - s / 2),\n" }
+    text += "C2,E1,T1,North,PHQ9,1,2026-01-05,31,\n"
+    let (run, input, summary) = try validate(text, in: folder)
     #expect(summary?["rows_read"] as? Int == 31)
     #expect(summary?["rows_used"] as? Int == 30)
     #expect(summary?["rows_rejected"] as? Int == 1)
@@ -28,15 +34,11 @@ import Testing
   @Test func theSummaryCountsClientsOnce() throws {
     let folder = RomtrackProcess.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let input = folder.appendingPathComponent("scores.csv")
     var text = header
     for (client, episode, instrument) in [("C2", "E1", "PHQ9"), ("C1", "E1", "GAD7"), ("C2", "E2", "PHQ9"), ("C1", "E1", "PHQ9"), ("C3", "E1", "SRS"), ("C2", "E1", "GAD7")] {
       for s in 1...3 { text += "\(client),\(episode),T1,North,\(instrument),\(s),2026-01-0\(s),9,\n" }
     }
-    RomtrackProcess.write(text, to: input)
-    let run = try RomtrackProcess.run(["validate", input.path, "--out", folder.path, "--json-summary"])
-    #expect(run.status == 0, "\(run.stderr)")
-    let summary = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    let summary = try validate(text, in: folder).summary
     #expect(summary?["clients"] as? Int == 3)
     #expect(summary?["episodes"] as? Int == 4)
   }
