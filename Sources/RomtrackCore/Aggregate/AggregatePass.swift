@@ -39,22 +39,10 @@ struct AggregatePass: Sendable {
     for group in job.groups {
       let base = levelBase[job.level] + group * groupStride
       if job.level == 0 {
-        facts.episodes.withUnsafeBufferPointer { episodes in
-          facts.masks.withUnsafeBufferPointer { masks in
-            facts.series.withUnsafeBufferPointer { series in
-              add(episodes: episodes, masks: masks, series: series, at: base, into: cells, merged: &merged)
-            }
-          }
-        }
+        add(facts.episodes, masks: facts.masks, series: facts.series, at: base, into: cells, merged: &merged)
       } else {
         gathered.gather(orders[job.level].episodes(of: group), of: facts)
-        gathered.episodes.withUnsafeBufferPointer { episodes in
-          gathered.masks.withUnsafeBufferPointer { masks in
-            gathered.series.withUnsafeBufferPointer { series in
-              add(episodes: episodes, masks: masks, series: series, at: base, into: cells, merged: &merged)
-            }
-          }
-        }
+        add(gathered.episodes, masks: gathered.masks, series: gathered.series, at: base, into: cells, merged: &merged)
       }
     }
   }
@@ -62,7 +50,20 @@ struct AggregatePass: Sendable {
   /// Adds one group's episodes (in input order, with their month masks and series) to its cells at
   /// `base`.
   private func add(
-    episodes: UnsafeBufferPointer<AggregateFacts.Episode>, masks: UnsafeBufferPointer<UInt16>,
+    _ episodes: [AggregateFacts.Episode], masks: [UInt16], series: [AggregateFacts.Series], at base: Int,
+    into cells: UnsafeMutableBufferPointer<GroupMeasures>, merged: inout [UInt16]
+  ) {
+    episodes.withUnsafeBufferPointer { episodes in
+      masks.withUnsafeBufferPointer { masks in
+        series.withUnsafeBufferPointer { series in
+          add(episodes, masks: masks, series: series, at: base, into: cells, merged: &merged)
+        }
+      }
+    }
+  }
+
+  private func add(
+    _ episodes: UnsafeBufferPointer<AggregateFacts.Episode>, masks: UnsafeBufferPointer<UInt16>,
     series: UnsafeBufferPointer<AggregateFacts.Series>, at base: Int, into cells: UnsafeMutableBufferPointer<GroupMeasures>,
     merged: inout [UInt16]
   ) {

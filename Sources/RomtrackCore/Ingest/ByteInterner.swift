@@ -138,8 +138,7 @@ struct ByteInterner {
       if keyStart.isEmpty || followsLastKey(p, count) { return add(p, count, low, high, slot: nil) }
       buildTable()
     }
-    let h = count <= 16 ? ByteInterner.hash(low, high, count) : ByteInterner.hash(p, count)
-    var slot = Int(truncatingIfNeeded: h) & mask
+    var slot = Int(truncatingIfNeeded: ByteInterner.hash(p, count, low, high)) & mask
     while true {
       let s = slots[slot]
       if s.id < 0 { break }
@@ -222,13 +221,19 @@ struct ByteInterner {
       for id in 0..<keyStart.count {
         let p = base + keyStart[id], count = Int(keyLength[id])
         let (low, high) = ByteInterner.words(p, count)
-        let h = count <= 16 ? ByteInterner.hash(low, high, count) : ByteInterner.hash(p, count)
-        var slot = Int(truncatingIfNeeded: h) & mask
+        var slot = Int(truncatingIfNeeded: ByteInterner.hash(p, count, low, high)) & mask
         while table[slot].id >= 0 { slot = (slot + 1) & mask }
         table[slot] = Slot(low: low, high: high, length: Int32(count), id: Int32(id))
       }
     }
     (slots, self.mask) = (table, mask)
+  }
+
+  /// `hash(p, count)` of a key whose first 16 bytes are `low` and `high` (`words`): from the words
+  /// alone for a key of at most 16 bytes.
+  @inline(__always)
+  static func hash(_ p: UnsafePointer<UInt8>, _ count: Int, _ low: UInt64, _ high: UInt64) -> UInt64 {
+    count <= 16 ? hash(low, high, count) : hash(p, count)
   }
 
   /// `hash(p, count)` of a key of at most 16 bytes, from its two words.

@@ -77,7 +77,7 @@ public enum ClientsFile {
       w.flag(r.lowAlliance)
       w.integer(r.allianceLatest == nil ? nil : r.ruptures)
       w.integer(r.allianceLatest == nil ? nil : r.rupturesRepaired)
-      w.word(context.episode(index).status.rawValue)
+      w.word(episode.status.rawValue)
       w.flag(r.needsReview)
       cells.reasons.append(Int(r.reasons.rawValue), to: &w)
       let tt = r.talkingTherapies
