@@ -42,15 +42,16 @@ public enum AggregateFiles {
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
     var w = CSVWriter(header: header, part: part, capacity: 640 * range.count)
-    for row in rows.list[range] {
+    for k in range {
+      let row = rows.list[k]
       for window in [11, AggregateTable.trailingYear] {
         let span = table.windows[window]
-        w.text(row.level.rawValue)
-        w.text(row.name)
+        rows.append(0, ofRow: k, to: &w)
+        rows.append(1, ofRow: k, to: &w)
         w.text(span.label)
         w.isoDate(span.from.days)
         w.isoDate(span.to.days)
-        w.text(row.instrument)
+        rows.append(2, ofRow: k, to: &w)
         w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
@@ -75,13 +76,13 @@ public enum AggregateFiles {
     var header = ["level", "group", "instrument", "month"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
-    // A row's group cells repeat on its 12 lines, and the months on every row's: escaped once.
+    // The months' cells repeat on every row's lines: escaped once, as the rows' own cells are.
     let months = CellTable(table.months.map(\.description))
     var w = CSVWriter(header: header, part: part, capacity: 1_500 * range.count)
-    for row in rows.list[range] {
-      let group = CellTable([row.level.rawValue, row.name, row.instrument])
+    for k in range {
+      let row = rows.list[k]
       for window in 0..<12 {
-        for cell in 0..<3 { group.append(cell, to: &w) }
+        for field in 0..<3 { rows.append(field, ofRow: k, to: &w) }
         months.append(window, to: &w)
         w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
@@ -104,6 +105,9 @@ public enum AggregateFiles {
     }
 
     public private(set) var list: [Row] = []
+    /// Each row's level, group and instrument cells, escaped once for both files and every window:
+    /// row `k`'s are cells `3k`, `3k + 1` and `3k + 2`.
+    let cells: CellTable
 
     public init(
       _ table: AggregateTable, names: NameTables, registry: InstrumentRegistry,
@@ -129,6 +133,12 @@ public enum AggregateFiles {
           }
         }
       }
+      cells = CellTable(list.flatMap { [$0.level.rawValue, $0.name, $0.instrument] })
+    }
+
+    /// Appends cell `field` (0 level, 1 group, 2 instrument) of row `k`.
+    func append(_ field: Int, ofRow k: Int, to w: inout CSVWriter) {
+      cells.append(3 * k + field, to: &w)
     }
 
     /// The rows of part `part` of `parts`.
