@@ -78,8 +78,11 @@ public struct CSVIngest: Sendable {
       mergeSeconds += t1.duration(to: clock.now).seconds
       summaries.append(summary)
     }
+    let joinStart = ContinuousClock.now
+    let rows = merger.finish()
+    mergeSeconds += joinStart.duration(to: .now).seconds
     return IngestResult(
-      rows: merger.rows, names: merger.names(), rejects: merger.rejects, files: summaries,
+      rows: rows, names: merger.names(), rejects: merger.rejects, files: summaries,
       parseSeconds: parseSeconds, mergeSeconds: mergeSeconds)
   }
 
@@ -224,11 +227,11 @@ public struct CSVIngest: Sendable {
       _ = try window.refill()
     }
     let start = window.position
-    // Room for as many rows as the bytes could hold (every row has at least one byte per field): the
-    // first thread's buffers also take the other threads' rows at the merge. Only pages written count.
+    // Room for as many rows as the range could hold (every row has at least one byte per field, and
+    // the last record may run past `to`). Only pages written count.
     let shortestRow = parser.layout.header.count + 1
-    let fileRows = (file.size - start) / 40  // a typical row is 40-60 bytes
-    parser.reserve(rows: ((alignToLine ? to : file.size) - start) / shortestRow + 16, expected: fileRows)
+    let rangeBytes = min(to, file.size) - start
+    parser.reserve(rows: rangeBytes / shortestRow + 16, expected: rangeBytes / 40)  // a typical row: 40-60 bytes
     // Room for the clients of the range, guessed at one per eight rows of 50 bytes: a score file holds
     // several sessions per client, and a guess too low only leaves the table to grow as it would.
     parser.clients.reserve(keys: (min(to, file.size) - start) / 400)
@@ -277,157 +280,9 @@ final class ResultSlots<Value>: @unchecked Sendable {
   var values: [Value] { storage.map { $0! } }
 }
 
-/// Gathers the parts of every file into one `ScoreRows`, giving text values ids shared by all files.
-///
-/// Columns are moved one at a time and each part's copy is freed as soon as it is appended, so the
-/// peak is the table plus one column, not two tables.
-struct Merger {
-  var rows = ScoreRows()
-  var rejects: [Reject] = []
-  var clients = ByteInterner(capacity: 1 << 16)
-  var episodes = ByteInterner()
-  var clinicians = ByteInterner(capacity: 256)
-  var sites = ByteInterner(capacity: 16)
-
-  mutating func append(_ parts: inout [RowParser]) {
-    let before = rows.count
-    let added = parts.reduce(0) { $0 + $1.rows.count }
-    func remap(_ local: ByteInterner, into global: inout ByteInterner) -> [UInt32]? {
-      let map = (0..<local.count).map { id in
-        local.bytes(UInt32(id)).withUnsafeBufferPointer { b in
-          global.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count)
-        }
-      }
-      return map.enumerated().allSatisfy { $0.offset == Int($0.element) } ? nil : map
-    }
-    // Room for the parts' clients, as if a later file's clients were mostly the earlier files' ones
-    // (outcome and alliance files of one practice): at worst the table grows as it would.
-    clients.reserve(keys: max(clients.count, parts.reduce(0) { $0 + $1.clients.count }))
-    let clientMaps = parts.indices.map { remap(parts[$0].clients, into: &clients) }
-    let episodeMaps = parts.indices.map { remap(parts[$0].episodes, into: &episodes) }
-    let clinicianMaps = parts.indices.map { remap(parts[$0].clinicians, into: &clinicians) }
-    let siteMaps = parts.indices.map { remap(parts[$0].sites, into: &sites) }
-
-    // Join the ten columns in parallel: each job owns one column of every part.
-    func job<T: BitwiseCopyable>(
-      _ part: WritableKeyPath<ParsedColumns, ColumnBuffer<T>>, _ column: WritableKeyPath<ScoreRows, Column<T>>,
-      maps: [[UInt32]?]? = nil
-    ) -> ColumnJoin<T> {
-      let buffers = parts.indices.map { k in
-        let buffer = parts[k].rows[keyPath: part]
-        parts[k].rows[keyPath: part] = ColumnBuffer()
-        return buffer
-      }
-      var earlier = ColumnJoin<T>.Earlier.none
-      if before > 0 {
-        earlier = Column.reclaim(&rows[keyPath: column]).map { .reclaimed($0) } ?? .shared(rows[keyPath: column])
-      }
-      return ColumnJoin(earlier: earlier, parts: buffers, total: before + added, maps: maps)
-    }
-    let client = job(\.client, \.client, maps: clientMaps)
-    let episode = job(\.episode, \.episode, maps: episodeMaps)
-    let clinician = job(\.clinician, \.clinician, maps: clinicianMaps)
-    let site = job(\.site, \.site, maps: siteMaps)
-    let instrument = job(\.instrument, \.instrument)
-    let session = job(\.session, \.session)
-    let date = job(\.date, \.date)
-    let score = job(\.score, \.score)
-    let episodeEnd = job(\.episodeEnd, \.episodeEnd)
-    let line = job(\.line, \.line)
-    let jobs: [any ColumnJoining] = [client, episode, clinician, site, score, instrument, session, date, episodeEnd, line]
-    DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0].run() }
-    rows.client = client.result
-    rows.episode = episode.result
-    rows.clinician = clinician.result
-    rows.site = site.result
-    rows.instrument = instrument.result
-    rows.session = session.result
-    rows.date = date.result
-    rows.score = score.result
-    rows.episodeEnd = episodeEnd.result
-    rows.line = line.result
-    rows.fileRows.append(before..<(before + added))
-    for k in parts.indices { rejects.append(contentsOf: parts[k].rejects) }
-  }
-
-  func names() -> NameTables {
-    var names = NameTables()
-    names.clients = (0..<clients.count).map { clients.string(UInt32($0)) }
-    names.episodes = (0..<episodes.count).map { episodes.string(UInt32($0)) }
-    names.clinicians = (0..<clinicians.count).map { clinicians.string(UInt32($0)) }
-    names.sites = (0..<sites.count).map { sites.string(UInt32($0)) }
-    return names
-  }
-}
-
 extension Duration {
   /// The duration in seconds.
   public var seconds: Double {
     Double(components.seconds) + Double(components.attoseconds) * 1e-18
-  }
-}
-
-/// A column join of the merge, run on any thread: it owns its buffers.
-protocol ColumnJoining: AnyObject, Sendable {
-  func run()
-}
-
-/// Joins one column: the earlier files' rows, then each part's, ids translated to the shared ones
-/// (`maps`, for the `UInt32` id columns only).
-/// The earlier rows' buffer (or, for the first file, the first part's) is grown in place and the
-/// others appended to it, so most rows are not copied. Earlier rows still read elsewhere are copied.
-final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
-  enum Earlier {
-    case none
-    case reclaimed(ColumnBuffer<T>)
-    case shared(Column<T>)
-  }
-  private let earlier: Earlier
-  private var parts: [ColumnBuffer<T>]
-  private let total: Int
-  private let maps: [[UInt32]?]?
-  private(set) var result = Column<T>()
-
-  init(earlier: Earlier, parts: [ColumnBuffer<T>], total: Int, maps: [[UInt32]?]?) {
-    precondition(maps == nil || T.self == UInt32.self, "only id columns are translated")
-    self.earlier = earlier
-    self.parts = parts
-    self.total = total
-    self.maps = maps
-  }
-
-  func run() {
-    var joined: ColumnBuffer<T>
-    var firstOwn = 0
-    switch earlier {
-    case .reclaimed(let buffer):
-      joined = buffer
-    case .shared(let column):
-      joined = ColumnBuffer(capacity: total)
-      joined.append(contentsOf: column.values)
-    case .none:
-      joined = parts[0]
-      parts[0] = ColumnBuffer()
-      translate(&joined, from: 0, part: 0)
-      firstOwn = 1
-    }
-    joined.reserve(total)
-    for k in firstOwn..<parts.count {
-      let start = joined.count
-      joined.append(contentsOf: parts[k].values)
-      parts[k].deallocate()
-      translate(&joined, from: start, part: k)
-    }
-    result = joined.adopt()
-  }
-
-  /// Replaces each part-local id from `start` on by the shared one. Read as `UInt32` directly: through
-  /// the generic element, each value was a call and a copy.
-  private func translate(_ buffer: inout ColumnBuffer<T>, from start: Int, part: Int) {
-    guard let maps, let map = maps[part] else { return }
-    let ids = UnsafeMutableRawPointer(buffer.base).assumingMemoryBound(to: UInt32.self)
-    map.withUnsafeBufferPointer { shared in
-      for i in start..<buffer.count { ids[i] = shared[Int(ids[i])] }
-    }
   }
 }

@@ -5,7 +5,7 @@
 public final class Column<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
   let base: UnsafeMutablePointer<Element>
   public let count: Int
-  private(set) var bytes: Int
+  let bytes: Int
 
   init(base: UnsafeMutablePointer<Element>, count: Int, bytes: Int) {
     self.base = base
@@ -20,17 +20,6 @@ public final class Column<Element: BitwiseCopyable>: RandomAccessCollection, @un
 
   deinit {
     if bytes > 0 { PageMemory.free(UnsafeMutableRawPointer(base), bytes) }
-  }
-
-  /// Moves `column`'s memory into a buffer that can grow it in place, leaving `column` empty: how the
-  /// merge appends a later file's rows without copying the earlier files'. Nil when another reference
-  /// to the column exists (a reader must never see it change).
-  static func reclaim(_ column: inout Column) -> ColumnBuffer<Element>? {
-    guard isKnownUniquelyReferenced(&column), column.bytes > 0 else { return nil }
-    let buffer = ColumnBuffer(adopting: column.base, count: column.count, bytes: column.bytes)
-    column.bytes = 0
-    column = Column()
-    return buffer
   }
 
   public var startIndex: Int { 0 }

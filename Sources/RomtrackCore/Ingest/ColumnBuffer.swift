@@ -2,7 +2,7 @@
 /// without the uniqueness and capacity bookkeeping of `Array.append` on every row.
 ///
 /// The memory comes from `PageMemory` (huge pages, growth by remapping). The owner frees it with
-/// `deallocate()`, or hands it on with `adopt()` (see `Merger`).
+/// `deallocate()`, or hands it on with `release()` (see `ColumnJoin`).
 struct ColumnBuffer<Element: BitwiseCopyable> {
   private(set) var base: UnsafeMutablePointer<Element>
   private(set) var count = 0
@@ -19,14 +19,6 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     base = address.bindMemory(to: Element.self, capacity: size / MemoryLayout<Element>.stride)
     bytes = size
     self.capacity = size / MemoryLayout<Element>.stride
-  }
-
-  /// A buffer that takes over `count` values in `bytes` of `PageMemory` (see `Column.reclaim`).
-  init(adopting base: UnsafeMutablePointer<Element>, count: Int, bytes: Int) {
-    self.base = base
-    self.count = count
-    self.bytes = bytes
-    capacity = bytes / MemoryLayout<Element>.stride
   }
 
   /// An empty buffer that owns no memory (the state after `adopt()` or `deallocate()`).
@@ -73,11 +65,12 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     nonmutating set { base[index] = newValue }
   }
 
-  /// Moves the values into a `Column`, which owns the memory from now on; this buffer is left empty.
-  mutating func adopt() -> Column<Element> {
-    let column = Column(base: base, count: count, bytes: bytes)
+  /// Hands the memory over: its address, the values in it and the size of its mapping (0 when the
+  /// buffer owns none). The caller frees it; this buffer is left empty.
+  mutating func release() -> (base: UnsafeMutablePointer<Element>, count: Int, bytes: Int) {
+    let memory = (base, count, bytes)
     self = ColumnBuffer()
-    return column
+    return memory
   }
 
   mutating func deallocate() {

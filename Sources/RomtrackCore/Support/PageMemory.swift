@@ -45,14 +45,51 @@ enum PageMemory {
     return (larger, largerSize)
   }
 
-  /// `mremap(2)` without its optional fifth argument (unused without `MREMAP_FIXED`), looked up at run
-  /// time: Swift does not import C functions with variable arguments.
+  /// A new region of `bytes` (rounded up to whole pages) that starts at a multiple of `alignment`, a
+  /// power of two and a multiple of the page size. Pages moved into it at offsets that are multiples
+  /// of 2 MiB keep their huge pages (see `move`).
+  static func allocate(_ bytes: Int, alignedTo alignment: Int) -> (UnsafeMutableRawPointer, Int) {
+    let size = rounded(bytes)
+    let (raw, rawSize) = allocate(size + alignment, atLeast: size + alignment)
+    let start = (Int(bitPattern: raw) + alignment - 1) & ~(alignment - 1)
+    let aligned = UnsafeMutableRawPointer(bitPattern: start)!
+    let head = aligned - raw
+    if head > 0 { free(raw, head) }
+    let tail = rawSize - head - size
+    if tail > 0 { free(aligned + size, tail) }
+    return (aligned, size)
+  }
+
+  /// Moves the first `bytes` (rounded up to whole pages) of a region to `destination`, a page-aligned
+  /// address inside another region of this process, replacing the pages mapped there: the kernel
+  /// moves the page tables (`mremap` with `MREMAP_FIXED`), so the values are neither copied nor
+  /// touched, and their memory is not cleared again. The moved range of the source is unmapped.
+  /// False when the kernel refuses (then nothing moved).
+  static func move(_ source: UnsafeMutableRawPointer, _ bytes: Int, to destination: UnsafeMutableRawPointer) -> Bool {
+    guard let remapFixed else { return false }
+    let size = rounded(bytes)
+    return remapFixed(source, size, size, mayMove | fixed, destination) == destination
+  }
+
+  /// Gives the pages of `bytes` at `address` (page-aligned, rounded down to whole pages) back to the
+  /// kernel; the addresses stay reserved and read as zeros if touched again.
+  static func discard(_ address: UnsafeMutableRawPointer, _ bytes: Int) {
+    let size = bytes / pageSize * pageSize
+    if size > 0 { _ = madvise(address, size, MADV_DONTNEED) }
+  }
+
+  /// `mremap(2)`, looked up at run time: Swift does not import C functions with variable arguments.
+  /// `Remap` leaves out the optional fifth argument (the new address, used only with
+  /// `MREMAP_FIXED`); `RemapFixed` passes it.
   typealias Remap = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int32) -> UnsafeMutableRawPointer?
-  static let remap: Remap? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mremap") else { return nil }
-    return unsafeBitCast(symbol, to: Remap.self)
-  }()
+  typealias RemapFixed =
+    @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int32, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+  static let remap: Remap? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mremap").map { unsafeBitCast($0, to: Remap.self) }
+  static let remapFixed: RemapFixed? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mremap").map {
+    unsafeBitCast($0, to: RemapFixed.self)
+  }
   static let mayMove: Int32 = 1  // MREMAP_MAYMOVE in <sys/mman.h>
+  static let fixed: Int32 = 2  // MREMAP_FIXED
 
   static func free(_ address: UnsafeMutableRawPointer, _ size: Int) {
     munmap(address, size)
