@@ -28,6 +28,19 @@ import Testing
     }
   }
 
+  /// Short pieces are copied without memcpy, in widths that depend on their length: every length
+  /// up to 40, one after another, must come back as appended.
+  @Test func shortPiecesOfEveryLength() {
+    var sink = ByteSink(capacity: 0)
+    var expected: [UInt8] = []
+    for size in 0...40 {
+      let piece = OutputFileTests.piece(size, seed: size)
+      piece.withUnsafeBytes { sink.append($0) }
+      expected += piece
+    }
+    #expect(sink.take() == expected)
+  }
+
   /// Numbers through the sink: fixed decimals as `DecimalText.fixed` gives them (checked against libm
   /// in `DecimalTextTests`), whole numbers as Swift prints them, zero-padded.
   static func padded(_ value: UInt64, _ width: Int) -> [UInt8] {

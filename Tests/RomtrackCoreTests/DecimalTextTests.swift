@@ -66,6 +66,23 @@ struct DecimalTextTests {
     }
   }
 
+  /// Whole numbers take a shorter path: still the trimmed four-decimal text, on both sides of its
+  /// limit (1e9) and for zero of either sign.
+  @Test func shortOfWholeNumbersIsFourDecimalsTrimmed() async {
+    func trimmed(_ value: Double) -> String {
+      var text = DecimalText.fixed(value, decimals: 4)
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+      return text
+    }
+    for value in [0, -0.0, 1, -1, 9, 10, 99, 100, 1e9 - 1, 1e9, 1e9 + 1, -(1e9 - 1), -1e9, 4e9, 1e9 - 0.5] {
+      #expect(DecimalText.short(value) == trimmed(value), "\(value)")
+    }
+    await propertyCheck(input: Gen.int(in: -3_000_000_000...3_000_000_000)) { whole in
+      #expect(DecimalText.short(Double(whole)) == String(whole))
+    }
+  }
+
   /// `short` is the four-decimal text with trailing zeros and a bare point taken off.
   @Test func shortIsFourDecimalsTrimmed() async {
     await propertyCheck(input: Gen.double(in: -1e6...1e6)) { value in

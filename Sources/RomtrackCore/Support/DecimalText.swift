@@ -151,6 +151,16 @@ public enum DecimalText {
   /// magnitude too large for fixed decimals is Swift's own text, kept whole.
   @inlinable @inline(__always)
   public static func writeShort(_ value: Double, at start: UnsafeMutableRawPointer) -> Int {
+    // A whole number (most scores) has no decimals to trim: its digits straight away.
+    let magnitude = abs(value)
+    if magnitude < 1e9, Double(UInt64(magnitude)) == magnitude {
+      let units = UInt64(magnitude)
+      let sign = value < 0 && units > 0 ? 1 : 0
+      if sign == 1 { start.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self) }
+      let digits = digitCount(units)
+      writeDigits(units, count: digits, before: start + sign + digits)
+      return sign + digits
+    }
     var length = writeFixed(value, decimals: 4, at: start)
     guard abs(value) * 1e4 < 9e15 else { return length }
     let text = start.assumingMemoryBound(to: UInt8.self)

@@ -41,8 +41,39 @@ struct ByteSink: ~Copyable {
         return
       }
     }
-    if let start = bytes.baseAddress { (scratch + used).copyMemory(from: start, byteCount: bytes.count) }
+    if let start = bytes.baseAddress { ByteSink.copy(start, bytes.count, to: scratch + used) }
     used += bytes.count
+  }
+
+  /// Copies `count` bytes. Most pieces (a word, an id, a bit of markup) are short, and a call to
+  /// memcpy for each cost more than the copy: at 100k clients tiny memcpy calls were 4% of the
+  /// report's instructions. Up to 16 bytes move as two loads and two stores of one width, the second
+  /// ending at the last byte (they may overlap); nothing outside the `count` bytes is read or written.
+  @inline(__always)
+  static func copy(_ source: UnsafeRawPointer, _ count: Int, to target: UnsafeMutableRawPointer) {
+    switch count {
+    case 8...16:
+      let head = source.loadUnaligned(as: UInt64.self)
+      let tail = source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      target.storeBytes(of: head, as: UInt64.self)
+      target.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+    case 4..<8:
+      let head = source.loadUnaligned(as: UInt32.self)
+      let tail = source.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+      target.storeBytes(of: head, as: UInt32.self)
+      target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+    case 2..<4:
+      let head = source.loadUnaligned(as: UInt16.self)
+      let tail = source.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+      target.storeBytes(of: head, as: UInt16.self)
+      target.storeBytes(of: tail, toByteOffset: count - 2, as: UInt16.self)
+    case 1:
+      target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+    case 0:
+      break
+    default:
+      target.copyMemory(from: source, byteCount: count)
+    }
   }
 
   @inline(__always)
