@@ -58,6 +58,17 @@ import Testing
     }
   }
 
+  /// Single digits take a shortcut: small numbers at every width are still Swift's digits, padded.
+  @Test func smallNumbersAtEveryWidth() {
+    for value in UInt64(0)...120 {
+      for width in 0...3 {
+        var sink = ByteSink(capacity: 0)
+        sink.digits(value, width: width)
+        #expect(sink.take() == Self.padded(value, width), "\(value) width \(width)")
+      }
+    }
+  }
+
   @Test(arguments: [1e17, -1.7976931348623157e308, 0, -0.0, 9e15, 123.456, -0.004])
   func largeAndEdgeNumbers(value: Double) {
     var sink = ByteSink(capacity: 0)

@@ -120,6 +120,8 @@ struct ByteSink: ~Copyable {
   /// The decimal digits of `value`, zero-padded to `width` (at most 20).
   @inline(__always)
   mutating func digits(_ value: UInt64, width: Int) {
+    // A single digit (most counts in summary.csv and trends.csv): one byte, no digit counting.
+    if value < 10 && width <= 1 { return append(UInt8(truncatingIfNeeded: value) &+ UInt8(ascii: "0")) }
     write(atMost: 20) { DecimalText.writeDigits(value, width: width, at: $0) }
   }
 
