@@ -56,9 +56,32 @@ struct HTMLWriter: ~Copyable {
     }
   }
 
-  /// A coordinate of a picture, with one decimal, written straight into the page.
+  /// A coordinate of a picture, with one decimal, written straight into the page as
+  /// `DecimalText.writeFixed` writes it. Nearly all lie inside the picture, 0 to 999.9: those are
+  /// rounded the same way (half away from zero, on the value times ten) and their few digits written
+  /// directly, without counting digits for a number of any size (a clinician page has about 300).
   mutating func coordinate(_ value: Double) {
-    sink.fixed(value, decimals: 1)
+    let x = value * 10
+    guard x >= 0, x < 9999.5 else { return sink.fixed(value, decimals: 1) }
+    let truncated = UInt32(x)
+    let units = x - Double(truncated) >= 0.5 ? truncated + 1 : truncated
+    let (whole, tenths) = (units / 10, units % 10)
+    sink.write(atMost: 5) { start in
+      let p = start.assumingMemoryBound(to: UInt8.self)
+      var n = 0
+      if whole >= 100 {
+        p[n] = UInt8(truncatingIfNeeded: whole / 100) &+ 48
+        n += 1
+      }
+      if whole >= 10 {
+        p[n] = UInt8(truncatingIfNeeded: whole / 10 % 10) &+ 48
+        n += 1
+      }
+      p[n] = UInt8(truncatingIfNeeded: whole % 10) &+ 48
+      p[n + 1] = UInt8(ascii: ".")
+      p[n + 2] = UInt8(truncatingIfNeeded: tenths) &+ 48
+      return n + 3
+    }
   }
 
   /// A whole number of the page's own (a size, a count), written straight into the page.
