@@ -234,7 +234,7 @@ public struct CSVIngest: Sendable {
     parser.reserve(rows: rangeBytes / shortestRow + 16, expected: rangeBytes / 40)  // a typical row: 40-60 bytes
     // Room for the clients of the range, guessed at one per eight rows of 50 bytes: a score file holds
     // several sessions per client, and a guess too low only leaves the table to grow as it would.
-    parser.clients.reserve(keys: (min(to, file.size) - start) / 400)
+    parser.clients.reserve(keys: rangeBytes / 400)
     var scanner = RecordScanner()
     while window.position < to {
       let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)

@@ -21,7 +21,7 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     self.capacity = size / MemoryLayout<Element>.stride
   }
 
-  /// An empty buffer that owns no memory (the state after `adopt()` or `deallocate()`).
+  /// An empty buffer that owns no memory (the state after `release()` or `deallocate()`).
   init() {
     base = ColumnBuffer.noMemory
     bytes = 0

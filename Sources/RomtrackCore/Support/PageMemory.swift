@@ -32,11 +32,11 @@ enum PageMemory {
   }
 
   /// The region grown to at least `bytes`, maybe at a new address. The kernel moves the pages
-  /// (`mremap`), so the values already written are neither copied nor touched again: the merge grows
-  /// a column of hundreds of MB this way. Where that fails, a new region and a copy.
+  /// (`mremap`), so the values already written are neither copied nor touched again: a parsing
+  /// thread's column that outgrows its room grows this way. Where that fails, a new region and a copy.
   static func grow(_ address: UnsafeMutableRawPointer, from size: Int, to bytes: Int) -> (UnsafeMutableRawPointer, Int) {
     let newSize = rounded(bytes)
-    if let remap, let moved = remap(address, size, newSize, mayMove), moved != MAP_FAILED {
+    if let remap, let moved = remap(address, size, newSize, mayMove, nil), moved != MAP_FAILED {
       return (moved, newSize)
     }
     let (larger, largerSize) = allocate(bytes)
@@ -66,9 +66,9 @@ enum PageMemory {
   /// touched, and their memory is not cleared again. The moved range of the source is unmapped.
   /// False when the kernel refuses (then nothing moved).
   static func move(_ source: UnsafeMutableRawPointer, _ bytes: Int, to destination: UnsafeMutableRawPointer) -> Bool {
-    guard let remapFixed else { return false }
+    guard let remap else { return false }
     let size = rounded(bytes)
-    return remapFixed(source, size, size, mayMove | fixed, destination) == destination
+    return remap(source, size, size, mayMove | fixed, destination) == destination
   }
 
   /// Gives the pages of `bytes` at `address` (page-aligned, rounded down to whole pages) back to the
@@ -79,15 +79,10 @@ enum PageMemory {
   }
 
   /// `mremap(2)`, looked up at run time: Swift does not import C functions with variable arguments.
-  /// `Remap` leaves out the optional fifth argument (the new address, used only with
-  /// `MREMAP_FIXED`); `RemapFixed` passes it.
-  typealias Remap = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int32) -> UnsafeMutableRawPointer?
-  typealias RemapFixed =
+  /// The fifth argument, the new address, is read only with `MREMAP_FIXED` (nil otherwise).
+  typealias Remap =
     @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int32, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
   static let remap: Remap? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mremap").map { unsafeBitCast($0, to: Remap.self) }
-  static let remapFixed: RemapFixed? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mremap").map {
-    unsafeBitCast($0, to: RemapFixed.self)
-  }
   static let mayMove: Int32 = 1  // MREMAP_MAYMOVE in <sys/mman.h>
   static let fixed: Int32 = 2  // MREMAP_FIXED
 

@@ -26,12 +26,6 @@ public enum WorklistFile {
     return result.stall?.level == .review ? 1 : 0
   }
 
-  public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
-    csv(
-      table: table, registry: registry, analysis: analysis, cells: SeriesNameCells(names: names, registry: registry),
-      order: order(table: table, names: names, analysis: analysis))
-  }
-
   /// The series on the worklist, in the file's order: by clinician id, most urgent first, then the
   /// higher stall level, then client id (Swift's string order), then series order.
   public static func order(table: SeriesTable, names: NameTables, analysis: Analysis) -> [Int] {
