@@ -1,7 +1,8 @@
 /// One column of `ScoreRows`: a fixed run of plain values that owns its memory.
 ///
 /// A random-access collection like an array, without copy-on-write: the ingest fills it once and the
-/// series stage reads it. Freed when the last reference goes.
+/// series stage reads it. Freed when the last reference goes (kept for the next stage while
+/// `SparePages` is keeping).
 public final class Column<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
   let base: UnsafeMutablePointer<Element>
   public let count: Int
@@ -19,7 +20,7 @@ public final class Column<Element: BitwiseCopyable>: RandomAccessCollection, @un
   }
 
   deinit {
-    if bytes > 0 { PageMemory.free(UnsafeMutableRawPointer(base), bytes) }
+    if bytes > 0 { SparePages.shared.release(UnsafeMutableRawPointer(base), touched: count * MemoryLayout<Element>.stride, mapped: bytes) }
   }
 
   public var startIndex: Int { 0 }

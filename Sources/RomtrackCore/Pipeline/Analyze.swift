@@ -82,7 +82,7 @@ public struct SeriesEvent: Sendable, Equatable {
 
 /// The analysis of every series, in `SeriesTable` order, with the rules used.
 public struct Analysis: Sendable {
-  public var series: [SeriesResult]
+  public var series: PageArray<SeriesResult>
   /// Sudden gains, losses and ruptures, in series order and, within a series, in session order.
   public var events: [SeriesEvent]
   /// Per registry instrument: the reliable-change and clinical-significance rule used.
@@ -110,7 +110,7 @@ public struct Analyzer: Sendable {
     // Intake, latest and counts of each series, on all cores; with each alliance series' sum of
     // squared deviations from its mean, for the pooled within-client SD.
     var squares = [Double].filledInParallel(.nan, count: table.series.count)
-    var results = [SeriesResult](unsafeUninitializedCapacity: table.series.count) { buffer, initialized in
+    var results = PageArray<SeriesResult>(unsafeUninitializedCount: table.series.count) { buffer in
       let shared = Shared(buffer)
       squares.withUnsafeMutableBufferPointer { squaresBuffer in
         let sharedSquares = Shared(squaresBuffer)
@@ -124,7 +124,6 @@ public struct Analyzer: Sendable {
           }
         }
       }
-      initialized = table.series.count
     }
 
     // The sample moments and pools per instrument, added in series order (so the sums, and every

@@ -48,6 +48,10 @@ struct PeriodRun {
     // on: the series stage runs on one core and leaves the other free.
     var started: InputHashes?
     let paths = files
+    // The input columns, freed at the end of the series stage, are kept for the analysis results,
+    // which take about as much memory a moment later (see `SparePages`).
+    SparePages.shared.startKeeping()
+    defer { SparePages.shared.stopKeeping() }
     loaded = try InputLoader.load(
       files: files, registry: configuration.registry, ingest: try input.ingestOptions(configuration),
       series: input.seriesOptions(configuration, asOf: period.asOfDate),
@@ -62,6 +66,7 @@ struct PeriodRun {
     var clock = StageClock(timings: loaded.timings)
     Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
     var analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
+    SparePages.shared.stopKeeping()
     clock.lap("analyse")
     let saved: [String: (fit: GrowthModelFit, source: String)]
     do { saved = try ExpectedResponseStage.load(paths: period.etrModel) } catch {
