@@ -3,10 +3,16 @@
 /// clients, written over the input columns' pages instead of fresh ones.
 ///
 /// A value, like `Array`: a copy shares the storage until one of them is written (copy on write).
+///
+/// Its reads are `@inlinable`, so that the report's writers, in another module, read a field of an
+/// element in place as they would from an `Array`, instead of copying every element through a
+/// generic call.
+@frozen
 public struct PageArray<Element>: RandomAccessCollection, MutableCollection {
+  @usableFromInline
   final class Storage {
-    let base: UnsafeMutablePointer<Element>
-    let count: Int
+    @usableFromInline let base: UnsafeMutablePointer<Element>
+    @usableFromInline let count: Int
     let bytes: Int
 
     /// Room for `count` values, not initialized.
@@ -28,7 +34,7 @@ public struct PageArray<Element>: RandomAccessCollection, MutableCollection {
     }
   }
 
-  private var storage: Storage
+  @usableFromInline var storage: Storage
 
   /// `count` values written by `initialize`, which must set every one (the memory holds stale values
   /// before).
@@ -50,32 +56,37 @@ public struct PageArray<Element>: RandomAccessCollection, MutableCollection {
     }
   }
 
-  public var startIndex: Int { 0 }
-  public var endIndex: Int { storage.count }
+  @inlinable public var startIndex: Int { 0 }
+  @inlinable public var endIndex: Int { storage.count }
 
+  /// Read and written in place (addressors), as `Array`'s elements are.
+  @inlinable
   public subscript(index: Int) -> Element {
-    @inline(__always) get {
+    unsafeAddress {
       precondition(index >= 0 && index < storage.count, "index out of range")
-      return storage.base[index]
+      return UnsafePointer(storage.base + index)
     }
-    @inline(__always) set {
+    unsafeMutableAddress {
       precondition(index >= 0 && index < storage.count, "index out of range")
       makeUnique()
-      storage.base[index] = newValue
+      return storage.base + index
     }
   }
 
+  @inlinable
   public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
     try body(UnsafeBufferPointer(start: storage.base, count: storage.count))
   }
 
+  @inlinable
   public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Element>) throws -> R) rethrows -> R {
     makeUnique()
     return try body(UnsafeMutableBufferPointer(start: storage.base, count: storage.count))
   }
 
   /// Gives this value storage of its own before a write, when another value shares it.
-  private mutating func makeUnique() {
+  @usableFromInline
+  mutating func makeUnique() {
     guard !isKnownUniquelyReferenced(&storage) else { return }
     let old = storage
     storage = Storage(count: old.count)

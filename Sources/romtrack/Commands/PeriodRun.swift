@@ -51,7 +51,7 @@ struct PeriodRun {
     // The input columns, freed at the end of the series stage, are kept for the analysis results,
     // which take about as much memory a moment later (see `SparePages`).
     SparePages.shared.startKeeping()
-    defer { SparePages.shared.stopKeeping() }
+    defer { SparePages.shared.stopKeeping() }  // also when the input cannot be read
     loaded = try InputLoader.load(
       files: files, registry: configuration.registry, ingest: try input.ingestOptions(configuration),
       series: input.seriesOptions(configuration, asOf: period.asOfDate),
