@@ -32,19 +32,32 @@ struct Report: ParsableCommand {
     Console.progress("writing the report", quiet: input.quiet)
     do {
       let (aggregates, models) = (run.aggregates, run.models)
-      let content = ReportContent(
-        table: table, names: names, registry: registry, analysis: analysis, aggregates: aggregates,
-        models: models, parameters: run.parameters, reconciliation: loaded.reconciliation, inputs: loaded.files,
-        version: RomtrackVersion.current, asOf: run.asOf)
+      let (parameters, reconciliation, inputs, asOf) = (run.parameters, loaded.reconciliation, loaded.files, run.asOf)
+      // The pages' content (caseloads in order, events by series) is built on another thread while
+      // the CSV files, which do not need it, are written.
+      let content = Background {
+        ReportContent(
+          table: table, names: names, registry: registry, analysis: analysis, aggregates: aggregates,
+          models: models, parameters: parameters, reconciliation: reconciliation, inputs: inputs,
+          version: RomtrackVersion.current, asOf: asOf)
+      }
       let rejects = loaded.rejects
       let cells = SeriesNameCells(names: names, registry: registry)
-      // The largest files first, so the two cores finish together; the large ones in parts of about 4 MB.
+      // The worklist first: sorting the series that need review is work out of proportion to the
+      // file's size, and left for last it ran on one core alone. The practice page next, on a thread
+      // that waits for the content meanwhile. Then the largest files, in parts of about 4 MB, so the
+      // two cores finish together.
       let clientParts = max(1, table.series.count / 16_384)
       let rows = AggregateFiles.Rows(aggregates, names: names, registry: registry)
       let (trendParts, summaryParts) = (max(1, rows.list.count / 3_000), max(1, rows.list.count / 12_000))
       let eventParts = max(1, analysis.events.count / 32_768)
       try ParallelWrites.run(
         [
+          .init("worklist.csv") {
+            let order = WorklistFile.order(table: table, names: names, analysis: analysis)
+            return WorklistFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, order: order)
+          },
+          .init("index.html") { PracticePage.html(content.value) },
           .init("clients.csv", parts: clientParts) { part in
             ClientsFile.csv(table: table, names: names, registry: registry, analysis: analysis, cells: cells, part: part, of: clientParts)
           },
@@ -53,16 +66,11 @@ struct Report: ParsableCommand {
             EventsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: eventParts)
           },
           .init("summary.csv", parts: summaryParts) { AggregateFiles.summary(aggregates, rows: rows, part: $0, of: summaryParts) },
-          .init("worklist.csv") {
-            let order = WorklistFile.order(table: table, names: names, analysis: analysis)
-            return WorklistFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, order: order)
-          },
           .init("rejects.csv") { RejectsFile.csv(rejects) },
           .init("model.json") { try ModelFile.json(models) },
-          .init("index.html") { PracticePage.html(content) },
         ], into: folder)
       run.lap("write files")
-      try ClinicianPages.write(content, into: folder)
+      try ClinicianPages.write(content.value, into: folder)
       run.lap("write clinician pages")
       try folder.write("manifest.json", try run.manifest().json())
       try folder.commit()
