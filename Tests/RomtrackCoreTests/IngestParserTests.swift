@@ -161,4 +161,29 @@ import Testing
     }
     #expect(CivilDate(iso: "2026-11-22")?.description == "2026-11-22")
   }
+
+  /// Dates of 1900-2199 come from `MonthTable`: its months must follow one another without gaps,
+  /// start where the calendar does (1900-01-01 is 25,567 days before 1970-01-01: 70 years of 365 days
+  /// and 17 leap days), and give the days the arithmetic gives, also across the table's ends.
+  @Test func monthTableMatchesTheCalendar() {
+    let months = MonthTable.months
+    #expect(months.count == 300 * 12)
+    #expect(months.first?.first == -25_567)
+    for i in 1..<months.count { #expect(months[i].first - months[i - 1].first == Int32(months[i - 1].length)) }
+    #expect(months.last.map { Int($0.first) + $0.length } == CivilDate.dayNumber(year: 2200, month: 1, day: 1))
+    let from = CivilDate.dayNumber(year: 1899, month: 11, day: 1)
+    let to = CivilDate.dayNumber(year: 2200, month: 2, day: 28)
+    for days in from...to {
+      let c = CivilDate(days: Int32(days)).components
+      #expect(CivilDate(year: c.year, month: c.month, day: c.day)?.days == Int32(days))
+    }
+    for year in [1899, 1900, 1904, 2000, 2100, 2199, 2200] {
+      for month in 0...13 {
+        let length = (1...12).contains(month) ? CivilDate.daysInMonth(year: year, month: month) : 0
+        #expect(CivilDate(year: year, month: month, day: 0) == nil)
+        #expect(CivilDate(year: year, month: month, day: length + 1) == nil)
+        if length > 0 { #expect(CivilDate(year: year, month: month, day: length) != nil) }
+      }
+    }
+  }
 }

@@ -12,7 +12,13 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
   /// The date of a valid year, month (1-12) and day (1-31); `nil` when the day does not exist
   /// in that month (30 February, 31 April, 29 February outside leap years).
+  /// Months of the years in `MonthTable` are looked up there; other years are computed.
   public init?(year: Int, month: Int, day: Int) {
+    if let m = MonthTable.month(year: year, month: month) {
+      guard day >= 1, day <= m.length else { return nil }
+      self.days = m.first &+ Int32(truncatingIfNeeded: day &- 1)
+      return
+    }
     guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year: year, month: month)
     else { return nil }
     self.days = Int32(CivilDate.dayNumber(year: year, month: month, day: day))
