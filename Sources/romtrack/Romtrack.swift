@@ -22,6 +22,7 @@ struct Romtrack: ParsableCommand {
 
   /// Runs the command and maps every failure to the exit codes of FORMATS.md.
   static func main() {
+    BLASThreads.callerOnly()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -1,5 +1,5 @@
 /// A fixed-length array of plain values in memory straight from `PageMemory`, taking the pages
-/// `SparePages` keeps when there are any: the per-series results of the analysis, about 880 MB at 1M
+/// `SparePages` keeps when there are any: the per-series results of the analysis, about 920 MB at 1M
 /// clients, written over the input columns' pages instead of fresh ones.
 ///
 /// A value, like `Array`: a copy shares the storage until one of them is written (copy on write).
