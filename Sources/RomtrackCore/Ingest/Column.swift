@@ -20,7 +20,8 @@ public final class Column<Element: BitwiseCopyable>: RandomAccessCollection, @un
   }
 
   deinit {
-    if bytes > 0 { SparePages.shared.release(UnsafeMutableRawPointer(base), touched: count * MemoryLayout<Element>.stride, mapped: bytes) }
+    guard bytes > 0 else { return }
+    SparePages.shared.release(UnsafeMutableRawPointer(base), touched: count * MemoryLayout<Element>.stride, mapped: bytes)
   }
 
   public var startIndex: Int { 0 }

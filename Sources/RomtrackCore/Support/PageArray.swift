@@ -38,7 +38,9 @@ public struct PageArray<Element>: RandomAccessCollection, MutableCollection {
 
   /// `count` values written by `initialize`, which must set every one (the memory holds stale values
   /// before).
-  public init(unsafeUninitializedCount count: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
+  public init(
+    unsafeUninitializedCount count: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Element>) throws -> Void
+  ) rethrows {
     storage = Storage(count: count)
     try initialize(UnsafeMutableBufferPointer(start: storage.base, count: count))
   }

@@ -6,10 +6,10 @@ import Foundation
 /// Memory fresh from the kernel is cleared page by page on first touch, and on a virtual machine the
 /// host may first have to find it again. The report frees the input columns (800 MB at 1M clients:
 /// ten columns of 21M rows) during and at the end of the series stage, and asks for the analysis
-/// results (920 MB: 2.8M results of 328 bytes) a moment later. While keeping is on, a freed `Column` leaves its pages here, and `take` moves them into the
-/// new region (`PageMemory.move`: the kernel moves page tables; nothing is copied or cleared), so
-/// the results are written over memory already in place. Pages nobody took go back to the kernel at
-/// `stopKeeping()`.
+/// results (920 MB: 2.8M results of 328 bytes) a moment later. While keeping is on, a freed `Column`
+/// leaves its pages here, and `take` moves them into the new region (`PageMemory.move`: the kernel
+/// moves page tables; nothing is copied or cleared), so the results are written over memory already
+/// in place. Pages nobody took go back to the kernel at `stopKeeping()`.
 ///
 /// Keeping is off unless a caller turns it on around a stage boundary it knows (`PeriodRun` turns
 /// it on for `shared`, the pool `Column` and `PageArray` use).

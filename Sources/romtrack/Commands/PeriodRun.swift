@@ -48,8 +48,8 @@ struct PeriodRun {
     // on: the series stage runs on one core and leaves the other free.
     var started: InputHashes?
     let paths = files
-    // The input columns, freed at the end of the series stage, are kept for the analysis results,
-    // which take about as much memory a moment later (see `SparePages`).
+    // The input columns, freed during and at the end of the series stage, are kept for the analysis
+    // results, which take about as much memory a moment later (see `SparePages`).
     SparePages.shared.startKeeping()
     defer { SparePages.shared.stopKeeping() }  // also when the input cannot be read
     loaded = try InputLoader.load(
