@@ -36,7 +36,7 @@ import Testing
     let wanted = 16 * Self.mib
     let (region, size) = pool.take(wanted)
     #expect(size == wanted)
-    #expect(Int(bitPattern: region) % SparePages.boundary == 0)
+    #expect(Int(bitPattern: region) % PageMemory.hugePage == 0)
     #expect(pool.keptBytes == 0)
     // b at 0 (5 MiB + 1 page), a at 6 MiB, c at 10 MiB; what no region filled is fresh (zero).
     #expect(Self.bytes(region, 0..<(5 * Self.mib + 123)) == [2])

@@ -119,8 +119,6 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
   private let maps: [[UInt32]?]?
   private(set) var result = Column<T>()
 
-  /// Moves land on multiples of this many bytes, so a part's huge pages stay whole.
-  static var boundary: Int { 2 << 20 }
 
   init(parts: [ColumnBuffer<T>], maps: [[UInt32]?]?) {
     precondition(maps == nil || T.self == UInt32.self, "only id columns are translated")
@@ -130,11 +128,11 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
 
   func run() {
     let stride = MemoryLayout<T>.stride
-    let step = Self.boundary / stride  // values per boundary
+    let step = PageMemory.hugePage / stride  // values per huge page: moves land on multiples of it
     let total = parts.reduce(0) { $0 + $1.count }
-    // Room for every value and, before each part, a gap of less than one boundary.
+    // Room for every value and, before each part, a gap of less than one huge page.
     let capacity = total + parts.count * step
-    let (region, bytes) = PageMemory.allocate(capacity * stride, alignedTo: Self.boundary)
+    let (region, bytes) = PageMemory.allocate(capacity * stride, alignedTo: PageMemory.hugePage)
     let base = region.bindMemory(to: T.self, capacity: capacity)
     var n = 0
     for k in parts.indices {

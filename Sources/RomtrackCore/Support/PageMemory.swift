@@ -11,6 +11,9 @@
 enum PageMemory {
   static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
   static let hugeThreshold = 32 << 20
+  /// The size of a transparent huge page on x86-64 and arm64 with 4 KiB pages: pages moved between
+  /// regions at offsets that are multiples of it keep their huge pages (see `move`).
+  static let hugePage = 2 << 20
 
   static func rounded(_ bytes: Int) -> Int {
     (max(bytes, 1) + pageSize - 1) / pageSize * pageSize
@@ -47,7 +50,7 @@ enum PageMemory {
 
   /// A new region of `bytes` (rounded up to whole pages) that starts at a multiple of `alignment`, a
   /// power of two and a multiple of the page size. Pages moved into it at offsets that are multiples
-  /// of 2 MiB keep their huge pages (see `move`).
+  /// of `hugePage` keep their huge pages (see `move`).
   static func allocate(_ bytes: Int, alignedTo alignment: Int) -> (UnsafeMutableRawPointer, Int) {
     let size = rounded(bytes)
     let (raw, rawSize) = allocate(size + alignment, atLeast: size + alignment)

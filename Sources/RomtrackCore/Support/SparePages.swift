@@ -23,9 +23,6 @@ public final class SparePages: @unchecked Sendable {
 
   /// Regions with fewer touched bytes than this are freed at once: not worth a move.
   static let smallest = 2 << 20
-  /// Regions taken start at a multiple of this, and moved pages land on multiples of it, so huge
-  /// pages stay whole.
-  static let boundary = 2 << 20
 
   /// The pool of the whole process.
   public static let shared = SparePages()
@@ -66,7 +63,7 @@ public final class SparePages: @unchecked Sendable {
   }
 
   /// A region of at least `bytes` whose contents are undefined: kept pages moved in from its start
-  /// (largest region first, each at a multiple of `boundary`), fresh pages after them. Its size is
+  /// (largest region first, each at a multiple of `PageMemory.hugePage`, so huge pages stay whole), fresh pages after them. Its size is
   /// returned with it. Every region kept is used up: moved in, or given back where it does not fit.
   /// Under `smallest` bytes, a fresh region and the kept ones left alone.
   func take(_ bytes: Int) -> (UnsafeMutableRawPointer, Int) {
@@ -77,13 +74,13 @@ public final class SparePages: @unchecked Sendable {
       return regions.sorted { $0.touched > $1.touched }
     }
     guard !kept.isEmpty else { return PageMemory.allocate(size) }
-    let (region, _) = PageMemory.allocate(size, alignedTo: Self.boundary)
+    let (region, _) = PageMemory.allocate(size, alignedTo: PageMemory.hugePage)
     var at = 0
     for r in kept {
       let piece = min(r.touched, size - at)
       if piece > 0, PageMemory.move(r.address, piece, to: region + at) {
         if r.mapped > piece { PageMemory.free(r.address + piece, r.mapped - piece) }
-        at = min(size, (at + piece + Self.boundary - 1) / Self.boundary * Self.boundary)
+        at = min(size, (at + piece + PageMemory.hugePage - 1) / PageMemory.hugePage * PageMemory.hugePage)
       } else {
         PageMemory.free(r.address, r.mapped)
       }
