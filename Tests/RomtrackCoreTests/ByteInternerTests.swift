@@ -51,6 +51,16 @@ import Testing
     ByteInternerTests.check(first + second)
   }
 
+  /// Ids in no order, listed again in the same order and then shuffled: the check of the key after
+  /// the last one found is dropped and taken up again as the order comes and goes.
+  @Test func aShuffledFileListedTwiceFindsEveryKey() {
+    var random = SplitMix64(seed: 3, stream: 2)
+    let first = (0..<2_000).map { _ in ByteInternerTests.id(Int(random.next() % 1_500)) }
+    let again = first.filter { _ in random.next() % 5 != 0 }
+    let shuffled = (0..<500).map { _ in ByteInternerTests.id(Int(random.next() % 1_700)) }
+    ByteInternerTests.check(first + again + shuffled + again)
+  }
+
   @Test func groupedRowsRepeatKeys() {
     let keys = (0..<2_000).flatMap { n in [[UInt8]](repeating: ByteInternerTests.id(n), count: n % 4 + 1) }
     ByteInternerTests.check(keys)
