@@ -93,6 +93,53 @@ import Testing
     #expect(e.lastDate == CivilDate(year: 2026, month: 1, day: 19)!.days)
   }
 
+  /// The series stage gathers ranges of episodes on all cores: however the series are cut, the table,
+  /// the rejects and the counts are those of one pass. The rows carry exact and conflicting
+  /// duplicates, rows that cannot be ordered, and series and episodes whose every row is rejected,
+  /// so that the ranges are closed up over rows, series and episodes dropped before them.
+  @Test(arguments: [1, 2, 3])
+  func rangesOfSeriesGiveTheSinglePassTable(seed: UInt64) throws {
+    var random = SplitMix64(seed: seed, stream: 9)
+    func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+    var lines: [String] = []
+    for _ in 0..<400 {
+      let client = "C\(pick(40))", episode = "E\(pick(2) + 1)", instrument = ["PHQ9", "GAD7", "SRS"][pick(3)]
+      let session = pick(12) == 0 ? "" : String(pick(6) + 1)
+      let date = pick(10) == 0 ? "" : "2026-0\(pick(9) + 1)-1\(pick(9))"
+      let end = pick(8) == 0 ? "2026-09-30" : ""
+      let (clinician, site, score) = (pick(3), pick(2), pick(20))
+      func line(_ score: Int) -> String {
+        "\(client),\(episode),T\(clinician),Site\(site),\(instrument),\(session),\(date),\(score),\(end)"
+      }
+      lines.append(line(score))
+      if pick(10) == 0 { lines.append(line(score)) }  // an exact duplicate
+      if pick(12) == 0 { lines.append(line(score + 1)) }  // a conflicting one
+    }
+    // A series whose only rows conflict, in an episode of its own: both are dropped.
+    lines.insert("C7,E9,T1,Site1,GAD7,1,2026-03-02,4,", at: 5)
+    lines.insert("C7,E9,T1,Site1,GAD7,1,2026-03-02,9,", at: 9)
+    let text = TestFiles.header + lines.joined(separator: "\n") + "\n"
+
+    func build(rowsPerPart: Int) throws -> SeriesBuild {
+      var rows = try TestFiles.ingest(text).rows
+      return SeriesBuilder(rowsPerPart: rowsPerPart).build(&rows)
+    }
+    let single = try build(rowsPerPart: .max)
+    #expect(single.rejects.contains { $0.reason == .conflictingDuplicate })
+    #expect(single.duplicatesDropped > 0)
+    for rowsPerPart in [1, 7, 50] {
+      let cut = try build(rowsPerPart: rowsPerPart)
+      #expect(cut.table.episodes == single.table.episodes)
+      #expect(cut.table.series == single.table.series)
+      #expect(cut.table.session == single.table.session)
+      #expect(cut.table.date == single.table.date)
+      #expect(cut.table.score.map(\.bitPattern) == single.table.score.map(\.bitPattern))
+      #expect(cut.rejects == single.rejects)
+      #expect(cut.duplicatesDropped == single.duplicatesDropped)
+      #expect(cut.afterAsOf == single.afterAsOf)
+    }
+  }
+
   @Test func defaultPeriodIsLastCompleteMonth() {
     let today = CivilDate(year: 2026, month: 11, day: 22)!
     #expect(ReportPeriod.lastCompleteMonth(latest: CivilDate(year: 2026, month: 10, day: 30)!, today: today) == YearMonth(year: 2026, month: 10))

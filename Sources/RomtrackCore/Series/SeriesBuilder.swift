@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Settings of the series stage.
 public struct SeriesOptions: Sendable, Equatable {
   /// Only scores dated on or before this day count (`--as-of`, or the end of `--period`); `nil` means
@@ -47,9 +50,12 @@ public struct SeriesBuild: Sendable {
 ///    as `conflicting_duplicate`: the tool cannot tell which is right, and says so.
 public struct SeriesBuilder: Sendable {
   public let options: SeriesOptions
+  /// The fewest rows a core gathers at a time (the result does not depend on it).
+  public let rowsPerPart: Int
 
-  public init(options: SeriesOptions = SeriesOptions()) {
+  public init(options: SeriesOptions = SeriesOptions(), rowsPerPart: Int = 1 << 18) {
     self.options = options
+    self.rowsPerPart = max(1, rowsPerPart)
   }
 
   /// Builds the series, consuming `rows`: columns are freed as soon as they are no longer needed, so
@@ -138,121 +144,49 @@ public struct SeriesBuilder: Sendable {
     seriesOfRow = []
     seriesRank = []
 
-    // 3-4. Per series: time order, duplicates, gather.
+    // 3-4. Per series: time order, duplicates, gather. Ranges of whole episodes run on all cores
+    // (`Gather`); each writes its scores from its first row's place in `order`, its series and
+    // episodes from their ranks, and the ranges are then closed up where rows were dropped.
     var table = SeriesTable()
     table.asOf = asOf.map { CivilDate(days: $0) }
-    // The sorted scores are written through pointers into arrays sized for every row, then cut to
-    // the rows kept (duplicates and conflicts drop some).
     var sessionOut = [Int32].filledInParallel(0, count: order.count)
     var dateOut = [Int32].filledInParallel(0, count: order.count)
     var scoreOut = [Double].filledInParallel(0, count: order.count)
+    let parts = SeriesBuilder.parts(
+      seriesCount: seriesCount, starts: starts, rowsPerPart: rowsPerPart,
+      episodeOfRank: { Int(episodeOfSeries[seriesOrder[$0]]) })
+    var outcomes: [Gather.Outcome] = []
     var kept = 0
-    table.series.reserveCapacity(seriesCount)
-    table.episodes.reserveCapacity(episodeCount)
-    var duplicates = 0
-    var rejects: [PendingReject] = []
-    var currentEpisode = -1
-    var latestOfEpisode: (date: Int32, row: Int) = (Int32.min, -1)
+    var episodes: [Episode] = []
+    let series = [Series](unsafeUninitializedCapacity: seriesCount) { seriesBuffer, seriesWritten in
+    episodes = [Episode](unsafeUninitializedCapacity: episodeCount) { episodeBuffer, episodesWritten in
     sessionOut.withUnsafeMutableBufferPointer { sessionOut in
     dateOut.withUnsafeMutableBufferPointer { dateOut in
     scoreOut.withUnsafeMutableBufferPointer { scoreOut in
     order.withUnsafeMutableBufferPointer { order in
-      for rank in 0..<seriesCount {
-        let original = seriesOrder[rank]
-        var members = UnsafeMutableBufferPointer(rebasing: order[starts[rank]..<starts[rank + 1]])
-        var allSessions = true
-        var allDates = true
-        for r in members {
-          if rows.session[Int(r)] == ScoreRows.noSession { allSessions = false }
-          if rows.date[Int(r)] == ScoreRows.noDate { allDates = false }
-        }
-        let axis: TimeAxis = allSessions || !allDates ? .session : .date
-        let timeKey = axis == .session ? rows.session : rows.date
-        if axis == .session && !allSessions {
-          // Rows without a session number cannot be placed: reject them, keep the others in front.
-          var kept = 0
-          for r in members {
-            if rows.session[Int(r)] == ScoreRows.noSession {
-              rejects.append(PendingReject(
-                file: rows.fileIndex(ofRow: Int(r)), line: Int(rows.line[Int(r)]), field: "session",
-                reason: .missingValue,
-                detail: "no session number, and other scores of this series have no date to order by"))
-            } else {
-              members[kept] = r
-              kept += 1
-            }
-          }
-          members = UnsafeMutableBufferPointer(rebasing: members[0..<kept])
-        }
-        SeriesBuilder.sortStable(members, by: timeKey)
-
-        let first = kept
-        var i = 0
-        while i < members.count {
-          let key = timeKey[Int(members[i])]
-          var j = i + 1
-          while j < members.count, timeKey[Int(members[j])] == key { j += 1 }
-          let head = Int(members[i])
-          if j - i > 1 {
-            let group = members[i..<j].map(Int.init)
-            if group.dropFirst().allSatisfy({ SeriesBuilder.sameValues(rows, head, $0) }) {
-              duplicates += group.count - 1
-            } else {
-              let field = SeriesBuilder.firstDifference(rows, head, group)
-              let detail =
-                "rows on lines \(SeriesBuilder.lineList(rows, group)) give different values for the same client, episode, instrument and \(axis == .session ? "session" : "date")"
-              for r in group {
-                rejects.append(PendingReject(
-                  file: rows.fileIndex(ofRow: r), line: Int(rows.line[r]), field: field,
-                  reason: .conflictingDuplicate, detail: detail))
-              }
-              i = j
-              continue
-            }
-          }
-          sessionOut[kept] = axis == .session ? rows.session[head] : Int32(kept - first + 1)
-          dateOut[kept] = rows.date[head]
-          scoreOut[kept] = rows.score[head]
-          kept += 1
-          i = j
-        }
-        if kept == first { continue }  // every row of the series was rejected
-
-        let episode = Int(episodeOfSeries[original])
-        if episode != currentEpisode {
-          currentEpisode = episode
-          latestOfEpisode = (Int32.min, -1)
-          table.episodes.append(Episode(
-            client: clientOfEpisode[episode], episode: nameOfEpisode[episode], clinician: 0, site: 0,
-            series: table.series.count..<table.series.count, firstDate: ScoreRows.noDate,
-            lastDate: ScoreRows.noDate, endDate: ScoreRows.noDate, status: .active, ending: .none))
-        }
-        table.series.append(Series(
-          episode: table.episodes.count - 1, instrument: instrumentOfSeries[original],
-          scores: first..<kept, timeAxis: axis))
-
-        // Episode attributes from every row of this series (dropped duplicates carry the same values).
-        var e = table.episodes[table.episodes.count - 1]
-        e.series = e.series.lowerBound..<table.series.count
-        for m in members {
-          let r = Int(m)
-          let d = rows.date[r]
-          if d != ScoreRows.noDate {
-            if e.firstDate == ScoreRows.noDate || d < e.firstDate { e.firstDate = d }
-            if e.lastDate == ScoreRows.noDate || d > e.lastDate { e.lastDate = d }
-          }
-          if rows.episodeEnd[r] != ScoreRows.noDate, rows.episodeEnd[r] > e.endDate { e.endDate = rows.episodeEnd[r] }
-          // The clinician and site of the latest score; on the same date, of the later row in the input.
-          if (d, r) > latestOfEpisode { latestOfEpisode = (d, r) }
-        }
-        e.clinician = rows.clinician[latestOfEpisode.row]
-        e.site = rows.site[latestOfEpisode.row]
-        table.episodes[table.episodes.count - 1] = e
+      let gather = Gather(
+        rows: rows, order: order, starts: starts, seriesOrder: seriesOrder, episodeOfSeries: episodeOfSeries,
+        instrumentOfSeries: instrumentOfSeries, clientOfEpisode: clientOfEpisode, nameOfEpisode: nameOfEpisode,
+        sessionOut: sessionOut, dateOut: dateOut, scoreOut: scoreOut, series: seriesBuffer, episodes: episodeBuffer)
+      // A range's episodes begin at the rank of its first series' episode.
+      let firstEpisodes = parts.map { $0.isEmpty ? 0 : Int(episodeRank[Int(episodeOfSeries[seriesOrder[$0.lowerBound]])]) }
+      let results = ResultSlots<Gather.Outcome>(count: parts.count)
+      DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+        results[k] = gather.run(ranks: parts[k], firstEpisode: firstEpisodes[k])
       }
+      outcomes = results.values
+      let totals = gather.closeUp(outcomes)
+      (seriesWritten, episodesWritten, kept) = (totals.series, totals.episodes, totals.scores)
     }
     }
     }
     }
+    }
+    }
+    table.series = series
+    table.episodes = episodes
+    let duplicates = outcomes.reduce(0) { $0 + $1.duplicates }
+    let rejects = outcomes.flatMap(\.rejects)
     rows = ScoreRows()
     sessionOut.removeLast(sessionOut.count - kept)
     dateOut.removeLast(dateOut.count - kept)
@@ -277,6 +211,27 @@ public struct SeriesBuilder: Sendable {
       }
     }
     return SeriesBuild(table: table, duplicatesDropped: duplicates, afterAsOf: afterAsOf, rejects: rejects)
+  }
+
+  /// The series ranks cut into ranges of about `rowsPerPart` rows, up to four per core, each ending
+  /// where an episode does (an episode's attributes come from all its series).
+  static func parts(seriesCount: Int, starts: [Int], rowsPerPart: Int, episodeOfRank: (Int) -> Int) -> [Range<Int>] {
+    let rows = starts[seriesCount]
+    let count = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, rows / rowsPerPart))
+    var cuts = [0]
+    for k in 1..<count {
+      // The first rank whose rows start at or after the k-th share of the rows, moved on past the
+      // rest of its episode.
+      var low = cuts.last!, high = seriesCount
+      while low < high {
+        let middle = (low + high) / 2
+        if starts[middle] < rows * k / count { low = middle + 1 } else { high = middle }
+      }
+      while low > 0, low < seriesCount, episodeOfRank(low) == episodeOfRank(low - 1) { low += 1 }
+      if low > cuts.last!, low < seriesCount { cuts.append(low) }
+    }
+    cuts.append(seriesCount)
+    return zip(cuts, cuts.dropFirst()).map { $0..<$1 }
   }
 
   /// Whether two rows agree on every value (the key fields agree already).
