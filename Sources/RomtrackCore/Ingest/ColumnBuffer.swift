@@ -28,10 +28,8 @@ struct ColumnBuffer<Element: BitwiseCopyable> {
     capacity = 0
   }
 
-  /// A well-aligned address that is never dereferenced, for buffers without memory.
-  static var noMemory: UnsafeMutablePointer<Element> {
-    UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
-  }
+  /// The base of a buffer without memory.
+  static var noMemory: UnsafeMutablePointer<Element> { PageMemory.noMemory(for: Element.self) }
 
   @inline(__always)
   mutating func append(_ value: Element) {

@@ -20,7 +20,7 @@ public struct PageArray<Element>: RandomAccessCollection, MutableCollection {
       precondition(_isPOD(Element.self), "PageArray holds plain values only")
       self.count = count
       guard count > 0 else {
-        base = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+        base = PageMemory.noMemory(for: Element.self)
         bytes = 0
         return
       }

@@ -15,6 +15,12 @@ enum PageMemory {
   /// regions at offsets that are multiples of it keep their huge pages (see `move`).
   static let hugePage = 2 << 20
 
+  /// A well-aligned address for values of `Element` that is never read or written: the base of a
+  /// buffer or array that owns no memory.
+  static func noMemory<Element>(for _: Element.Type) -> UnsafeMutablePointer<Element> {
+    UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+  }
+
   static func rounded(_ bytes: Int) -> Int {
     (max(bytes, 1) + pageSize - 1) / pageSize * pageSize
   }
