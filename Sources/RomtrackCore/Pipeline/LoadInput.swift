@@ -51,8 +51,9 @@ public enum InputLoader {
   /// - Parameters:
   ///   - asOfFromLatest: when `series.asOf` is nil, chooses the as-of date from the latest score date
   ///     of the input (the report's "last complete month"); without it the latest date is used.
-  ///   - whenRead: called once the files are read, before the series stage, which runs on one core:
-  ///     work for the other core can start there (the report hashes its inputs).
+  ///   - whenRead: called once the files are read, before the series stage, whose numbering and
+  ///     sorting of the rows run on one core: work for the other core can start there (the report
+  ///     hashes its inputs).
   public static func load(
     files: [String], registry: InstrumentRegistry, ingest: IngestOptions, series: SeriesOptions,
     asOfFromLatest: ((CivilDate) -> CivilDate)? = nil, whenRead: () -> Void = {}

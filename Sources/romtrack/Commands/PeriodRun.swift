@@ -45,7 +45,7 @@ struct PeriodRun {
     Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
     let today = CivilDate.today
     // The inputs' SHA-256 for the manifest is computed on another thread from the end of the ingest
-    // on: the series stage runs on one core and leaves the other free.
+    // on: the series stage numbers and sorts the rows on one core and leaves the other free.
     var started: InputHashes?
     let paths = files
     // The input columns, freed during and at the end of the series stage, are kept for the analysis
