@@ -139,5 +139,13 @@ struct ReportPageTests {
     #expect(!csv.contains("2026-09-01"))
     #expect(csv.contains(key.hex("B&amp")))
     #expect(csv.contains(",2026-09,2026-10,"))
+    // Made in parts on all cores, the file is the same.
+    let cells = ResearchClientsFile.Cells(table: loaded.table, names: loaded.names, registry: .builtIn, key: key)
+    for parts in [2, 3, loaded.table.series.count + 1] {
+      let joined = (0..<parts).flatMap {
+        ResearchClientsFile.csv(table: loaded.table, registry: .builtIn, analysis: analysis, cells: cells, part: $0, of: parts)
+      }
+      #expect(String(decoding: joined, as: UTF8.self) == csv)
+    }
   }
 }

@@ -119,3 +119,19 @@ import Testing
     #expect(Array(copy[5...]) == Array(original[5...]))
   }
 }
+
+/// The shares that parallel passes cut their work into.
+@Suite struct ShareTests {
+  /// For every count and number of parts up to 40, the shares cover `0..<count` once, in order, and
+  /// their sizes differ by at most one.
+  @Test func sharesCoverEveryIndexOnceInOrder() {
+    for count in 0...40 {
+      for parts in 1...40 {
+        let shares = (0..<parts).map { Range(share: $0, of: parts, in: count) }
+        #expect(shares.flatMap { Array($0) } == Array(0..<count))
+        let sizes = shares.map(\.count)
+        #expect(sizes.max()! - sizes.min()! <= 1)
+      }
+    }
+  }
+}

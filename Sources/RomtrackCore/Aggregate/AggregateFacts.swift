@@ -81,7 +81,7 @@ struct AggregateFacts: Sendable {
           analysis.series.withUnsafeBufferPointer { resultBuffer in
             let results = Shared(UnsafeMutableBufferPointer(mutating: resultBuffer))
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-              for e in (episodeCount * part / parts)..<(episodeCount * (part + 1) / parts) {
+              for e in Range(share: part, of: parts, in: episodeCount) {
                 let episode = table.episodes[e]
                 var facts = Episode(episode)
                 for s in episode.series {

@@ -333,7 +333,7 @@ extension Analyzer {
   /// of long series does not hold the others up.
   static func ranges(count: Int, atLeast size: Int) -> [Range<Int>] {
     let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / size))
-    return (0..<parts).map { (count * $0 / parts)..<(count * ($0 + 1) / parts) }
+    return (0..<parts).map { Range(share: $0, of: parts, in: count) }
   }
 }
 

@@ -17,10 +17,19 @@ extension Array where Element: BitwiseCopyable & Sendable {
     return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
       let shared = Shared(buffer)
       DispatchQueue.concurrentPerform(iterations: slices) { k in
-        let range = (count * k / slices)..<(count * (k + 1) / slices)
+        let range = Range(share: k, of: slices, in: count)
         UnsafeMutableBufferPointer(rebasing: shared.buffer[range]).initialize(repeating: value)
       }
       initialized = count
     }
+  }
+}
+
+extension Range where Bound == Int {
+  /// Share `k` of `0..<count` cut into `parts` consecutive ranges whose sizes differ by at most one:
+  /// `count * k / parts ..< count * (k + 1) / parts`. The shares of `k` in `0..<parts` cover every
+  /// index once, in order.
+  public init(share k: Int, of parts: Int, in count: Int) {
+    self = (count * k / parts)..<(count * (k + 1) / parts)
   }
 }

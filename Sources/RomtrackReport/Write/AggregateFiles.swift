@@ -143,7 +143,7 @@ public enum AggregateFiles {
 
     /// The rows of part `part` of `parts`.
     func part(_ part: Int, of parts: Int) -> Range<Int> {
-      (list.count * part / parts)..<(list.count * (part + 1) / parts)
+      Range(share: part, of: parts, in: list.count)
     }
   }
 }

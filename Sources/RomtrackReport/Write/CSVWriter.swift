@@ -135,6 +135,16 @@ public struct CSVWriter: ~Copyable {
     sink.isoDate(year: max(c.year, 0), month: c.month, day: c.day)
   }
 
+  /// Appends the month of a day (`YYYY-MM`) from days since 1970-01-01, or an empty cell.
+  public mutating func isoMonth(_ days: Int32?) {
+    separate()
+    guard let days else { return }
+    let c = CivilDate(days: days).components
+    sink.digits(UInt64(max(c.year, 0)), width: 4)
+    sink.append(UInt8(ascii: "-"))
+    sink.digits(UInt64(c.month), width: 2)
+  }
+
   /// Ends the current row.
   public mutating func endRow() {
     sink.append(0x0A)

@@ -29,8 +29,7 @@ public enum ClientsFile {
     part: Int, of parts: Int
   ) -> [UInt8] {
     let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
-    let n = table.series.count
-    let rows = (n * part / parts)..<(n * (part + 1) / parts)
+    let rows = Range(share: part, of: parts, in: table.series.count)
     var w = CSVWriter(header: header, part: part, capacity: 320 * rows.count)
     for index in rows {
       let r = analysis.series[index]

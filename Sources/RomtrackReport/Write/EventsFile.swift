@@ -21,8 +21,7 @@ public enum EventsFile {
   public static func csv(
     table: SeriesTable, registry: InstrumentRegistry, analysis: Analysis, cells: SeriesNameCells, part: Int, of parts: Int
   ) -> [UInt8] {
-    let n = analysis.events.count
-    let events = (n * part / parts)..<(n * (part + 1) / parts)
+    let events = Range(share: part, of: parts, in: analysis.events.count)
     var w = CSVWriter(header: header, part: part, capacity: 96 * events.count)
     for event in analysis.events[events] {
       let series = table.series[event.series]

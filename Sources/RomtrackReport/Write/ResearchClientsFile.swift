@@ -15,36 +15,32 @@ public enum ResearchClientsFile {
     "low_alliance", "ruptures", "ruptures_repaired", "status",
   ]
 
+  /// The whole file in one piece.
   public static func csv(
     table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis, key: HMACSHA256
   ) -> [UInt8] {
-    let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
-    var w = CSVWriter(header: header, capacity: 360 * table.series.count)
-    // One pseudonym per client, episode and clinician, not one per series.
-    var clients: [UInt32: String] = [:]
-    var clinicians: [UInt32: String] = [:]
-    var lastEpisode = -1
-    var episodePseudonym = ""
-    for index in table.series.indices {
+    csv(table: table, registry: registry, analysis: analysis, cells: Cells(table: table, names: names, registry: registry, key: key), part: 0, of: 1)
+  }
+
+  /// Part `part` of `parts` of the file (the header with the first): the parts, joined in order, are
+  /// the whole file, made on all cores as the report's clients.csv is.
+  public static func csv(
+    table: SeriesTable, registry: InstrumentRegistry, analysis: Analysis, cells: Cells, part: Int, of parts: Int
+  ) -> [UInt8] {
+    let rows = Range(share: part, of: parts, in: table.series.count)
+    var w = CSVWriter(header: header, part: part, capacity: 360 * rows.count)
+    for index in rows {
       let r = analysis.series[index]
       let series = table.series[index]
       let episode = table.episodes[series.episode]
-      let instrument = context.instrument(index)
-      if series.episode != lastEpisode {
-        lastEpisode = series.episode
-        episodePseudonym = key.hex(context.clientID(index) + "\u{1F}" + context.episodeID(index))
-      }
-      let client = clients[episode.client] ?? key.hex(context.clientID(index))
-      clients[episode.client] = client
-      let clinician = clinicians[episode.clinician] ?? key.hex("clinician\u{1F}" + context.clinicianID(index))
-      clinicians[episode.clinician] = clinician
+      let instrument = registry.instruments[Int(series.instrument)]
       let change = r.clinical?.reliableChange
-      w.text(client)
-      w.text(episodePseudonym)
-      w.text(clinician)
-      w.text(context.site(index))
-      w.text(instrument.name)
-      w.text(instrument.kind.rawValue)
+      cells.clients.append(Int(episode.client), to: &w)
+      cells.episodes.append(series.episode, to: &w)
+      cells.clinicians.append(Int(episode.clinician), to: &w)
+      cells.sites.append(Int(episode.site), to: &w)
+      cells.instruments.append(Int(series.instrument), to: &w)
+      w.word(instrument.kind.rawValue)
       w.integer(r.scoreCount)
       w.integer(r.firstSession.map(Int.init))
       w.integer(r.lastSession.map(Int.init))
@@ -79,18 +75,38 @@ public enum ResearchClientsFile {
     return w.finish()
   }
 
+  /// The cells a row starts with, made once for all parts: the pseudonyms of every client name and
+  /// clinician name, and of every episode of the table (keyed on client and episode together), each
+  /// computed once on all cores, not once per series; the sites and instrument names as they are.
+  public struct Cells: Sendable {
+    let clients: CellTable
+    /// By index into `SeriesTable.episodes`.
+    let episodes: CellTable
+    let clinicians: CellTable
+    let sites: CellTable
+    let instruments: CellTable
+
+    public init(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, key: HMACSHA256) {
+      let (clientNames, episodeNames, clinicianNames) = (names.clients, names.episodes, names.clinicians)
+      let episodes = table.episodes
+      // A pseudonym is 64 hex digits, a cell that needs no escaping.
+      clients = CellTable(width: 64, cells: key.hexCodes(count: clientNames.count) { clientNames[$0] })
+      self.episodes = CellTable(width: 64, cells: key.hexCodes(count: episodes.count) {
+        clientNames[Int(episodes[$0].client)] + "\u{1F}" + episodeNames[Int(episodes[$0].episode)]
+      })
+      clinicians = CellTable(width: 64, cells: key.hexCodes(count: clinicianNames.count) { "clinician\u{1F}" + clinicianNames[$0] })
+      sites = CellTable(names.sites)
+      instruments = CellTable(registry.instruments.map(\.name))
+    }
+  }
+
   /// The pseudonym of a clinician id in research files (keyed apart from client ids).
   public static func clinicianPseudonym(_ id: String, key: HMACSHA256) -> String { key.hex("clinician\u{1F}" + id) }
 }
 
 extension CSVWriter {
-  /// `YYYY-MM` of a day, empty for `ScoreRows.noDate`.
+  /// `YYYY-MM` of a day (as `YearMonth` writes it), empty for `ScoreRows.noDate`.
   mutating func month(_ days: Int32) {
-    guard days != ScoreRows.noDate else {
-      text("")
-      return
-    }
-    let c = CivilDate(days: days).components
-    text(YearMonth(year: c.year, month: c.month).description)
+    isoMonth(days == ScoreRows.noDate ? nil : days)
   }
 }

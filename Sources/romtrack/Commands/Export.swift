@@ -69,7 +69,17 @@ struct Export: ParsableCommand {
       let association = AllianceOutcomeAssociation.estimate(table: loaded.table, registry: registry)
       try folder.write("alliance_outcome.csv", AllianceOutcomeFile.csv(association, suppression: suppression))
       if clientLevel, let key {
-        try folder.write("clients.csv", ResearchClientsFile.csv(table: loaded.table, names: loaded.names, registry: registry, analysis: run.analysis, key: key))
+        // The pseudonyms once, on all cores; then the rows in parts of about 6 MB, as the report's
+        // clients.csv.
+        let (table, analysis) = (loaded.table, run.analysis)
+        let cells = ResearchClientsFile.Cells(table: table, names: loaded.names, registry: registry, key: key)
+        let parts = max(1, table.series.count / 16_384)
+        try ParallelWrites.run(
+          [
+            .init("clients.csv", parts: parts) {
+              ResearchClientsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: parts)
+            }
+          ], into: folder)
         written.append("clients.csv")
       }
       try folder.write("README.txt", Array(readme(month: run.month, threshold: threshold, levels: levels).utf8))
