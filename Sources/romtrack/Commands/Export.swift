@@ -64,24 +64,34 @@ struct Export: ParsableCommand {
     let rename: (String) -> String = { id in key.map { ResearchClientsFile.clinicianPseudonym(id, key: $0) } ?? id }
     var written = ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv"]
     do {
-      try folder.write("aggregates.csv", AggregateFiles.summary(run.aggregates, names: loaded.names, registry: registry, levels: levels, suppression: suppression, clinicianName: rename))
-      try folder.write("trends.csv", AggregateFiles.trends(run.aggregates, names: loaded.names, registry: registry, levels: levels, suppression: suppression, clinicianName: rename))
-      let association = AllianceOutcomeAssociation.estimate(table: loaded.table, registry: registry)
-      try folder.write("alliance_outcome.csv", AllianceOutcomeFile.csv(association, suppression: suppression))
+      // The files on all cores, as the report writes its own: the aggregate rows' names (clinicians'
+      // pseudonyms) once for both files, the large files in parts of a few MB.
+      let (table, analysis, aggregates) = (loaded.table, run.analysis, run.aggregates)
+      let rows = AggregateFiles.Rows(aggregates, names: loaded.names, registry: registry, levels: levels, clinicianName: rename)
+      let (trendParts, summaryParts) = (max(1, rows.list.count / 3_000), max(1, rows.list.count / 12_000))
+      var jobs: [ParallelWrites.Job] = [
+        .init("trends.csv", parts: trendParts) {
+          AggregateFiles.trends(aggregates, rows: rows, suppression: suppression, part: $0, of: trendParts)
+        },
+        .init("aggregates.csv", parts: summaryParts) {
+          AggregateFiles.summary(aggregates, rows: rows, suppression: suppression, part: $0, of: summaryParts)
+        },
+        .init("alliance_outcome.csv") {
+          AllianceOutcomeFile.csv(AllianceOutcomeAssociation.estimate(table: table, registry: registry), suppression: suppression)
+        },
+      ]
       if clientLevel, let key {
-        // The pseudonyms once, on all cores; then the rows in parts of about 6 MB, as the report's
-        // clients.csv.
-        let (table, analysis) = (loaded.table, run.analysis)
+        // The pseudonyms once, on all cores (`ResearchClientsFile.Cells`); the rows in parts of
+        // about 6 MB, first, as the largest file.
         let cells = ResearchClientsFile.Cells(table: table, names: loaded.names, registry: registry, key: key)
         let parts = max(1, table.series.count / 16_384)
-        try ParallelWrites.run(
-          [
-            .init("clients.csv", parts: parts) {
-              ResearchClientsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: parts)
-            }
-          ], into: folder)
+        jobs.insert(
+          .init("clients.csv", parts: parts) {
+            ResearchClientsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: parts)
+          }, at: 0)
         written.append("clients.csv")
       }
+      try ParallelWrites.run(jobs, into: folder)
       try folder.write("README.txt", Array(readme(month: run.month, threshold: threshold, levels: levels).utf8))
       run.lap("write export")
       try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed; ids pseudonymised with HMAC-SHA256"]).json())
