@@ -28,7 +28,7 @@ public enum ClientsFile {
     table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis, cells: SeriesNameCells,
     part: Int, of parts: Int
   ) -> [UInt8] {
-    let context = SeriesRowContext(table: table, names: names, registry: registry, analysis: analysis)
+    let context = SeriesRowContext(table: table, registry: registry)
     let rows = Range(share: part, of: parts, in: table.series.count)
     var w = CSVWriter(header: header, part: part, capacity: 320 * rows.count)
     for index in rows {
