@@ -119,7 +119,6 @@ final class ColumnJoin<T: BitwiseCopyable>: ColumnJoining, @unchecked Sendable {
   private let maps: [[UInt32]?]?
   private(set) var result = Column<T>()
 
-
   init(parts: [ColumnBuffer<T>], maps: [[UInt32]?]?) {
     precondition(maps == nil || T.self == UInt32.self, "only id columns are translated")
     self.parts = parts

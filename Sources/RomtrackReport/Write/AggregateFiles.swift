@@ -141,6 +141,11 @@ public enum AggregateFiles {
       cells.append(3 * k + field, to: &w)
     }
 
+    /// Parts of about 3,000 rows for trends.csv (13 windows each) and of 12,000 for summary.csv (2
+    /// each): a few MB per part, so the files are made on all cores.
+    public var trendParts: Int { max(1, list.count / 3_000) }
+    public var summaryParts: Int { max(1, list.count / 12_000) }
+
     /// The rows of part `part` of `parts`.
     func part(_ part: Int, of parts: Int) -> Range<Int> {
       Range(share: part, of: parts, in: list.count)

@@ -94,14 +94,18 @@ public enum ResearchClientsFile {
       self.episodes = CellTable(width: 64, cells: key.hexCodes(count: episodes.count) {
         clientNames[Int(episodes[$0].client)] + "\u{1F}" + episodeNames[Int(episodes[$0].episode)]
       })
-      clinicians = CellTable(width: 64, cells: key.hexCodes(count: clinicianNames.count) { "clinician\u{1F}" + clinicianNames[$0] })
+      clinicians = CellTable(width: 64, cells: key.hexCodes(count: clinicianNames.count) { clinicianKeyText(clinicianNames[$0]) })
       sites = CellTable(names.sites)
       instruments = CellTable(registry.instruments.map(\.name))
     }
   }
 
-  /// The pseudonym of a clinician id in research files (keyed apart from client ids).
-  public static func clinicianPseudonym(_ id: String, key: HMACSHA256) -> String { key.hex("clinician\u{1F}" + id) }
+  /// The pseudonym of a clinician id in research files: the same in clients.csv and the aggregates.
+  public static func clinicianPseudonym(_ id: String, key: HMACSHA256) -> String { key.hex(clinicianKeyText(id)) }
+
+  /// The text a clinician id's pseudonym is the code of: prefixed, so that it is keyed apart from
+  /// client ids.
+  static func clinicianKeyText(_ id: String) -> String { "clinician\u{1F}" + id }
 }
 
 extension CSVWriter {

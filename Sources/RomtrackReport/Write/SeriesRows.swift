@@ -21,3 +21,9 @@ extension CSVWriter {
     number(value, decimals: 2)
   }
 }
+
+extension SeriesTable {
+  /// Parts of 16,384 series for a file of one row per series (clients.csv of the report and of the
+  /// research export): a few MB per part, so the file is made on all cores.
+  public var fileParts: Int { max(1, series.count / 16_384) }
+}

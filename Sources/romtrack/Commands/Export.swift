@@ -68,7 +68,7 @@ struct Export: ParsableCommand {
       // pseudonyms) once for both files, the large files in parts of a few MB.
       let (table, analysis, aggregates) = (loaded.table, run.analysis, run.aggregates)
       let rows = AggregateFiles.Rows(aggregates, names: loaded.names, registry: registry, levels: levels, clinicianName: rename)
-      let (trendParts, summaryParts) = (max(1, rows.list.count / 3_000), max(1, rows.list.count / 12_000))
+      let (trendParts, summaryParts) = (rows.trendParts, rows.summaryParts)
       var jobs: [ParallelWrites.Job] = [
         .init("trends.csv", parts: trendParts) {
           AggregateFiles.trends(aggregates, rows: rows, suppression: suppression, part: $0, of: trendParts)
@@ -81,10 +81,10 @@ struct Export: ParsableCommand {
         },
       ]
       if clientLevel, let key {
-        // The pseudonyms once, on all cores (`ResearchClientsFile.Cells`); the rows in parts of
-        // about 6 MB, first, as the largest file.
+        // The pseudonyms once, on all cores (`ResearchClientsFile.Cells`); the rows in parts
+        // (`SeriesTable.fileParts`), first, as the largest file.
         let cells = ResearchClientsFile.Cells(table: table, names: loaded.names, registry: registry, key: key)
-        let parts = max(1, table.series.count / 16_384)
+        let parts = table.fileParts
         jobs.insert(
           .init("clients.csv", parts: parts) {
             ResearchClientsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: parts)

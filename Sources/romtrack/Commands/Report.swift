@@ -45,11 +45,11 @@ struct Report: ParsableCommand {
       let cells = SeriesNameCells(names: names, registry: registry)
       // The worklist first: sorting the series that need review is work out of proportion to the
       // file's size, and left for last it ran on one core alone. The practice page next, on a thread
-      // that waits for the content meanwhile. Then the largest files, in parts of about 4 MB, so the
+      // that waits for the content meanwhile. Then the largest files, in parts of a few MB, so the
       // two cores finish together.
-      let clientParts = max(1, table.series.count / 16_384)
+      let clientParts = table.fileParts
       let rows = AggregateFiles.Rows(aggregates, names: names, registry: registry)
-      let (trendParts, summaryParts) = (max(1, rows.list.count / 3_000), max(1, rows.list.count / 12_000))
+      let (trendParts, summaryParts) = (rows.trendParts, rows.summaryParts)
       let eventParts = max(1, analysis.events.count / 32_768)
       try ParallelWrites.run(
         [
