@@ -23,7 +23,11 @@ import Testing
 
   @Test func joinsEveryRuleOnOneEpisode() throws {
     let loaded = try TestFiles.load(Self.text, series: SeriesOptions(asOf: CivilDate(year: 2026, month: 9, day: 30)))
-    let analysis = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
+    // A rupture needs a drop of at least 5 points here (`--rupture-points 5`): the default, a reliable
+    // drop of 1.96 sqrt(2) SD_w = 11.23 points, is more than this 8-point fall (see below).
+    var parameters = AnalysisParameters.defaults
+    parameters.rupturePoints = 5
+    let analysis = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
     let names = loaded.table.series.map { InstrumentRegistry.builtIn.instruments[Int($0.instrument)].name }
     #expect(names == ["PHQ9", "GAD7", "SRS"])
     let (phq, gad, srs) = (analysis.series[0], analysis.series[1], analysis.series[2])
@@ -42,8 +46,9 @@ import Testing
     #expect(phq.pairFlags?.casenessAtIntake == true)
     #expect(phq.pairFlags?.recovery == false)
     #expect(phq.pairFlags?.reliableImprovement == true)
-    // SRS: SD_w of this one series is 4.05; the drop 38 -> 30 at session 4 exceeds it and never comes
-    // back to 38 - SD_w/2 = 35.97 within 3 sessions; the latest 30 is below 36: low alliance.
+    // SRS: SD_w of this one series is 4.05; the drop 38 -> 30 at session 4 exceeds max(SD_w, 5 points)
+    // and never comes back to 38 - 5/2 = 35.5 within 3 sessions nor since; the latest 30 is below 36:
+    // low alliance.
     #expect(srs.ruptures == 1 && srs.rupturesRepaired == 0)
     #expect(srs.lowAlliance == true)
     #expect(abs((analysis.withinClientSD[InstrumentRegistry.builtIn.index(of: "SRS")!] ?? 0) - 4.0510) < 1e-4)
@@ -55,6 +60,12 @@ import Testing
     #expect(analysis.events.map(\.kind) == [.rupture])
     #expect(analysis.events.first?.session == 4)
     #expect(analysis.events.first?.preMean == 38 && analysis.events.first?.postMean == 30)
+
+    // With the default rule the 8-point fall is under a reliable drop (2.77 x 4.051 = 11.23): no rupture,
+    // and the worklist keeps the stall and the low alliance.
+    let byDefault = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
+    #expect(byDefault.series[2].ruptures == 0 && byDefault.events.isEmpty)
+    #expect(byDefault.series[0].reasons.codes == "stalled;no_reliable_improvement;low_alliance")
   }
 
   @Test func endedEpisodesAreNotOnTheWorklist() throws {

@@ -150,6 +150,17 @@ public struct AnalysisParameters: Sendable, Equatable {
   public var ruptureSD: Double = 1.0
   /// `repair_window`, default 3: later sessions in which a rupture may be repaired. At least 1.
   public var repairWindow: Int = 3
+  /// `rupture_points`, default `nil` (`reliable`): the smallest alliance drop, in points, that can be a
+  /// rupture, on top of `ruptureSD`. `nil` uses a reliable drop, `1.96 sqrt(2) SD_w` of each alliance
+  /// instrument (Jacobson & Truax 1991 with the within-client SD as the error of one score); a number
+  /// applies to every alliance instrument. Positive when given.
+  public var rupturePoints: Double? = nil
+
+  // MARK: - Worklist (section 6, revision for alerts)
+
+  /// `lost_contact_days`, default 21: an active episode with no score for more than this many days
+  /// is on the worklist's act tier (`lost_contact`). At least 1.
+  public var lostContactDays: Int = 21
 
   // MARK: - Input and episodes (FORMATS.md)
 
@@ -191,7 +202,7 @@ public struct AnalysisParameters: Sendable, Equatable {
   public static let keys: [String] = [
     "rci_sd", "rci_method", "cutoff", "cutoff_b_sd", "pair", "time", "signal_yellow", "signal_red",
     "stall_min_sessions", "stall_window", "review_session", "refer_sessions", "sg_crit1", "sg_crit2",
-    "rupture_sd", "repair_window", "ended_after_days", "max_reject_rate", "na", "date_format",
+    "rupture_sd", "repair_window", "rupture_points", "lost_contact_days", "ended_after_days", "max_reject_rate", "na", "date_format",
     "suppress",
   ]
 
@@ -221,6 +232,10 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "sg_crit2": changed.suddenGainProportion = try Self.number(key, value)
     case "rupture_sd": changed.ruptureSD = try Self.number(key, value)
     case "repair_window": changed.repairWindow = try Self.count(key, value)
+    case "rupture_points":
+      let reliable = ["", "reliable", "none", "null", "~"].contains(value.lowercased())
+      changed.rupturePoints = reliable ? nil : try Self.number(key, value)
+    case "lost_contact_days": changed.lostContactDays = try Self.count(key, value)
     case "ended_after_days": changed.endedAfterDays = try Self.count(key, value)
     case "max_reject_rate": changed.maxRejectRate = try Self.number(key, value)
     case "suppress": changed.suppress = try Self.count(key, value)
@@ -264,6 +279,8 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "sg_crit2": RegistryText.number(suddenGainProportion)
     case "rupture_sd": RegistryText.number(ruptureSD)
     case "repair_window": String(repairWindow)
+    case "rupture_points": rupturePoints.map(RegistryText.number) ?? "reliable"
+    case "lost_contact_days": String(lostContactDays)
     case "ended_after_days": String(endedAfterDays)
     case "max_reject_rate": RegistryText.number(maxRejectRate)
     case "suppress": String(suppress)
@@ -347,6 +364,8 @@ public struct AnalysisParameters: Sendable, Equatable {
       return p > 0 && p <= 1 ? nil : "must be a proportion above 0 and at most 1, got \(RegistryText.number(p))"
     case "rupture_sd": return positive(ruptureSD)
     case "repair_window": return atLeast(1, repairWindow)
+    case "rupture_points": return rupturePoints.flatMap(positive)
+    case "lost_contact_days": return atLeast(1, lostContactDays)
     case "ended_after_days": return atLeast(1, endedAfterDays)
     case "max_reject_rate":
       let p = maxRejectRate

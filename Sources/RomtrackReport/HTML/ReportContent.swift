@@ -46,7 +46,7 @@ public struct ReportContent: Sendable {
     var urgency = [Int](repeating: 0, count: table.episodes.count)
     for (s, r) in analysis.series.enumerated() where r.needsReview {
       let e = table.series[s].episode
-      urgency[e] = max(urgency[e], WorklistFile.urgency(r))
+      urgency[e] = max(urgency[e], r.urgency)
     }
     episodeUrgency = urgency
     var caseloads = [[Int]](repeating: [], count: max(names.clinicians.count, 1))
@@ -89,4 +89,9 @@ public struct ReportContent: Sendable {
 
   /// Number of active episodes of clinician `k` that need review.
   func worklistCount(clinician k: Int) -> Int { caseloads[k].reduce(0) { $0 + (episodeUrgency[$1] > 0 ? 1 : 0) } }
+
+  /// Number of active episodes of clinician `k` in the act tier: the "need a conversation" figure.
+  func actCount(clinician k: Int) -> Int {
+    caseloads[k].reduce(0) { $0 + (episodeUrgency[$1] >= WorklistPriority.actFrom ? 1 : 0) }
+  }
 }

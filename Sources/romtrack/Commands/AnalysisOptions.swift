@@ -52,6 +52,12 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Sessions after a rupture within which it may be repaired (default 3).", valueName: "n"))
   var repairWindow: String?
 
+  @Option(help: ArgumentHelp("A rupture also needs a drop of at least this many points; reliable (default) means 1.96 x sqrt(2) within-client SDs of each alliance measure.", valueName: "points|reliable"))
+  var rupturePoints: String?
+
+  @Option(help: ArgumentHelp("An active episode with no score for more than this many days is on the act tier as lost contact (default 21).", valueName: "days"))
+  var lostContactDays: String?
+
   /// Flag values by config key.
   var values: [(key: String, text: String?)] {
     [
@@ -60,6 +66,7 @@ struct AnalysisOptions: ParsableArguments {
       ("stall_min_sessions", stallMinSessions), ("stall_window", stallWindow),
       ("review_session", reviewSession), ("refer_sessions", referSessions), ("sg_crit1", sgCrit1),
       ("sg_crit2", sgCrit2), ("rupture_sd", ruptureSd), ("repair_window", repairWindow),
+      ("rupture_points", rupturePoints), ("lost_contact_days", lostContactDays),
     ]
   }
 
