@@ -34,6 +34,10 @@ public struct GrowthModelDiagnostic: Sendable, Equatable, Codable {
     /// The Hessian of the deviance at an interior optimum is not positive definite, lme4's
     /// `check.conv.hess` (warning).
     case hessianNotPositiveDefinite = "hessian_not_positive_definite"
+    /// Fewer series than a practice's own expected-treatment-response model needs
+    /// (`AnalysisParameters.etrMinimumSeries`, 100 series with at least 3 scores by default): the
+    /// report fits none and gives no signal for the instrument (error; see `ExpectedResponseStage`).
+    case tooFewSeriesForPracticeModel = "too_few_series_for_practice_model"
   }
 
   /// How much a diagnostic matters: lme4's ignore / message / warning / error.

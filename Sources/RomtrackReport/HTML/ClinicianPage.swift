@@ -25,6 +25,7 @@ public enum ClinicianPage {
     if worklist.isEmpty { w.raw("<p>No active client is on the worklist.</p>") }
     for e in worklist { clientCard(&w, c, episode: e) }
     legend(&w, c)
+    MissingModelNote.write(&w, c)
     caseloadTable(&w, c, clinician: k)
     PageFrame.close(&w, content: c)
     return w.finish()
