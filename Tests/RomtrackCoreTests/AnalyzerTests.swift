@@ -135,6 +135,41 @@ import Testing
       #expect(r.reasons.contains(.offTrack) == (r.signal == .yellow || r.signal == .red))
     }
   }
+
+  @Test func belowTheMinimumNumberOfSeriesThereIsNoModelAndNoSignal() throws {
+    let practice = SyntheticPractice(settings: GeneratorSettings(clients: 400, seed: 5))
+    let folder = TestFiles.folder.appendingPathComponent("etr-min-\(UUID().uuidString)").path
+    let summary = try practice.write(to: folder)
+    let loaded = try InputLoader.load(files: summary.files, registry: .builtIn, ingest: IngestOptions(), series: SeriesOptions())
+    let phq = InstrumentRegistry.builtIn.index(of: "PHQ9")!
+    let inModel = GrowthModelData(table: loaded.table, instrument: phq, spec: .expectedTreatmentResponse).groupCount
+    var parameters = AnalysisParameters.defaults
+    // One series short of the minimum: no model. Exactly at it: a model.
+    parameters.etrMinimumSeries = inModel + 1
+    var analysis = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
+    let uses = ExpectedResponseStage(registry: .builtIn, parameters: parameters).apply(to: &analysis, table: loaded.table)
+    let use = try #require(uses.first { $0.instrument == "PHQ9" })
+    #expect(use.fit == nil && use.source == "none")
+    #expect(use.diagnostics.map(\.code) == [.tooFewSeriesForPracticeModel] && use.diagnostics[0].level == .error)
+    #expect(use.diagnostics[0].detail.contains("\(inModel) series") && use.diagnostics[0].detail.contains("--etr-model"))
+    for (s, series) in loaded.table.series.enumerated() where Int(series.instrument) == phq {
+      let r = analysis.series[s]
+      #expect(r.signal == nil && r.etrZ == nil && r.expected == nil && !r.reasons.contains(.offTrack))
+      #expect(r.diagnostics.contains(.noExpectedResponseModel))
+    }
+    parameters.etrMinimumSeries = inModel
+    var fitted = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
+    let again = ExpectedResponseStage(registry: .builtIn, parameters: parameters).apply(to: &fitted, table: loaded.table)
+    #expect(again.first { $0.instrument == "PHQ9" }?.fit?.groups == inModel)
+    // A saved model is used whatever the number of series.
+    parameters.etrMinimumSeries = inModel + 1
+    let saved = try #require(again.first { $0.instrument == "PHQ9" }?.fit)
+    var withSaved = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
+    let used = ExpectedResponseStage(registry: .builtIn, parameters: parameters, saved: ["PHQ9": (saved, "phq9.json")])
+      .apply(to: &withSaved, table: loaded.table)
+    #expect(used.first { $0.instrument == "PHQ9" }?.source == "phq9.json")
+    #expect(loaded.table.series.indices.contains { Int(loaded.table.series[$0].instrument) == phq && withSaved.series[$0].signal != nil })
+  }
 }
 
 /// Classifying ranges of series on several cores gives exactly what one pass in order gives.

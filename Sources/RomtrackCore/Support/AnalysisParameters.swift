@@ -122,6 +122,11 @@ public struct AnalysisParameters: Sendable, Equatable {
   public var signalYellow: Double = 1.0
   /// `signal_red`, default 1.645: a latest score with `etr_z >= signalRed` is red. Positive.
   public var signalRed: Double = 1.645
+  /// `etr_min_series`, default 100: the least number of series with at least 3 scores an outcome
+  /// instrument needs for the report to fit its own expected-treatment-response model. Below it no
+  /// model is fitted and no signal given (unless a saved model is given with `--etr-model`): a model
+  /// of a few dozen series gives expected courses too uncertain to tell a client off track. At least 2.
+  public var etrMinimumSeries: Int = 100
 
   // MARK: - Stagnation (section 6)
 
@@ -201,6 +206,7 @@ public struct AnalysisParameters: Sendable, Equatable {
   /// Every config key, in the order of METHODS.md.
   public static let keys: [String] = [
     "rci_sd", "rci_method", "cutoff", "cutoff_b_sd", "pair", "time", "signal_yellow", "signal_red",
+    "etr_min_series",
     "stall_min_sessions", "stall_window", "review_session", "refer_sessions", "sg_crit1", "sg_crit2",
     "rupture_sd", "repair_window", "rupture_points", "lost_contact_days", "ended_after_days", "max_reject_rate", "na", "date_format",
     "suppress",
@@ -222,6 +228,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "time": changed.trajectoryTime = try Self.choice(key, value.lowercased())
     case "signal_yellow": changed.signalYellow = try Self.number(key, value)
     case "signal_red": changed.signalRed = try Self.number(key, value)
+    case "etr_min_series": changed.etrMinimumSeries = try Self.count(key, value)
     case "stall_min_sessions": changed.stallMinSessions = try Self.count(key, value)
     case "stall_window": changed.stallWindow = try Self.count(key, value)
     case "review_session": changed.reviewSession = try Self.count(key, value)
@@ -271,6 +278,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "time": trajectoryTime.rawValue
     case "signal_yellow": RegistryText.number(signalYellow)
     case "signal_red": RegistryText.number(signalRed)
+    case "etr_min_series": String(etrMinimumSeries)
     case "stall_min_sessions": String(stallMinSessions)
     case "stall_window": String(stallWindow)
     case "review_session": String(reviewSession)
@@ -349,6 +357,7 @@ public struct AnalysisParameters: Sendable, Equatable {
       }
       return nil
     case "signal_red": return positive(signalRed)
+    case "etr_min_series": return atLeast(2, etrMinimumSeries)
     case "stall_min_sessions":
       if let message = atLeast(2, stallMinSessions) { return message }
       guard !acrossParameters || stallMinSessions >= stallWindow else {

@@ -19,6 +19,7 @@ public enum ClinicianPage {
     w.raw("</p></header>")
     summary(&w, c, clinician: k)
     legend(&w, c)
+    MissingModelNote.write(&w, c)
     let act = c.caseloads[k].filter { c.episodeUrgency[$0] >= WorklistPriority.actFrom }
     let watch = c.caseloads[k].filter { c.episodeUrgency[$0] > 0 && c.episodeUrgency[$0] < WorklistPriority.actFrom }
     w.raw("<h2>")

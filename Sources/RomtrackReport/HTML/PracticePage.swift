@@ -166,6 +166,7 @@ public enum PracticePage {
     w.raw("<h2>")
     w.text("The active caseload on \(c.asOf)")
     w.raw("</h2><p class=\"note\">Each outcome series of an active episode, by its expected-treatment-response signal at the latest score.</p>")
+    MissingModelNote.write(&w, c)
     var counts: [Int: [TreatmentSignal: Int]] = [:]
     var none: [Int: Int] = [:]
     for (s, series) in c.table.series.enumerated() where c.table.episodes[series.episode].status == .active {

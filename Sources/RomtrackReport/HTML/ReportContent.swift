@@ -15,6 +15,8 @@ public struct ReportContent: Sendable {
   public let asOf: CivilDate
   /// Expected-response models by registry index, for the expected bands.
   let models: [Int: ExpectedResponseModel]
+  /// Outcome instruments with no expected-response model, with the reason (`MissingModelNote`).
+  let withoutModel: [ExpectedResponseUse]
   /// Per clinician: their active episodes, most urgent first (then client id).
   let caseloads: [[Int]]
   /// Per episode: its urgency (the highest of its series that need review; 0 when none).
@@ -40,9 +42,10 @@ public struct ReportContent: Sendable {
     self.asOf = asOf
     var byInstrument: [Int: ExpectedResponseModel] = [:]
     for use in models {
-      if let i = registry.index(of: use.instrument), let model = try? ExpectedResponseModel(fit: use.fit) { byInstrument[i] = model }
+      if let i = registry.index(of: use.instrument), let fit = use.fit, let model = try? ExpectedResponseModel(fit: fit) { byInstrument[i] = model }
     }
     self.models = byInstrument
+    withoutModel = models.filter { $0.fit == nil }
     var urgency = [Int](repeating: 0, count: table.episodes.count)
     for (s, r) in analysis.series.enumerated() where r.needsReview {
       let e = table.series[s].episode

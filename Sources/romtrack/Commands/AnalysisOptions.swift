@@ -28,6 +28,9 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp("ETR signal red threshold (default 1.645).", valueName: "z"))
   var signalRed: String?
 
+  @Option(help: ArgumentHelp("Series with at least 3 scores an instrument needs for the report to fit its own ETR model (default 100); below it no signal, unless --etr-model gives a saved one.", valueName: "n"))
+  var etrMinSeries: String?
+
   @Option(help: ArgumentHelp("Scores before a series can be stalled (default 6).", valueName: "n"))
   var stallMinSessions: String?
 
@@ -63,6 +66,7 @@ struct AnalysisOptions: ParsableArguments {
     [
       ("rci_sd", rciSd), ("rci_method", rciMethod), ("cutoff", cutoff), ("cutoff_b_sd", cutoffBSd),
       ("pair", pair), ("time", time), ("signal_yellow", signalYellow), ("signal_red", signalRed),
+      ("etr_min_series", etrMinSeries),
       ("stall_min_sessions", stallMinSessions), ("stall_window", stallWindow),
       ("review_session", reviewSession), ("refer_sessions", referSessions), ("sg_crit1", sgCrit1),
       ("sg_crit2", sgCrit2), ("rupture_sd", ruptureSd), ("repair_window", repairWindow),
