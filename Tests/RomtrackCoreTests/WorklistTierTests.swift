@@ -230,7 +230,7 @@ import Testing
     let summary = try SyntheticPractice(settings: GeneratorSettings(clients: 300, seed: 11)).write(to: folder)
     let loaded = try InputLoader.load(files: summary.files, registry: .builtIn, ingest: IngestOptions(), series: SeriesOptions())
     let months = (0..<6).map { YearMonth(year: 2026, month: 5 + $0).lastDay.days }
-    let flags = BacktestFlag.all(parameters: .defaults, redThresholds: [1.645], lostContactDays: [21])
+    let flags = BacktestFlag.all(parameters: .defaults, redThresholds: [1.645], lostContactDays: [21], stalledFrom: [6])
     let result = Backtest(registry: .builtIn, parameters: .defaults, flags: flags).run(full: loaded.table, days: months)
     let act = try #require(flags.firstIndex { $0.name == "act" && $0.group == "tier" })
     let any = try #require(flags.firstIndex { $0.name == "any" })
@@ -241,8 +241,10 @@ import Testing
     // The sweeps at the defaults are the act tier itself.
     let red = try #require(flags.firstIndex { $0.group == "signal_red" })
     let lost = try #require(flags.firstIndex { $0.group == "lost_contact_days" })
+    let stall = try #require(flags.firstIndex { $0.group == "stalled_act_from_session" })
     #expect(result.raised[red] == result.raised[act])
     #expect(result.raised[lost] == result.raised[act])
+    #expect(result.raised[stall] == result.raised[act])
     for m in BacktestMetrics.compute(result) where m.interval != nil {
       #expect((0...1).contains(m.estimate ?? -1))
     }

@@ -82,10 +82,11 @@ public struct Backtest: Sendable {
       if r.clinical?.category != .recovered, r.signal != .white { state.notRecovered = true }
       state.reasons.formUnion(r.reasons)
       state.urgency = max(state.urgency, r.urgency)
-      let steady = WorklistPriority.urgency(
-        reasons: r.reasons.subtracting(.lostContact), signal: r.signal == .red ? nil : r.signal, stall: r.stall?.level)
-
-      state.urgencyWithoutRedAndLost = max(state.urgencyWithoutRedAndLost, steady)
+      let core = WorklistPriority.urgency(
+        reasons: r.reasons.subtracting([.lostContact, .stalled, .referSessionsReached, .noReliableImprovement]),
+        signal: r.signal == .red ? nil : r.signal, stall: nil)
+      state.urgencyWithoutRedLostStall = max(state.urgencyWithoutRedLostStall, core)
+      if let stall = r.stall, stall.level >= .change { state.stalledSession = max(state.stalledSession, Int(stall.latestSession ?? 0)) }
     }
     state.scores = scoresSeen ?? analysis.series[episode.series.lowerBound].scoreCount
     if let asOf = table.asOf, let last = Analyzer.lastObservedDate(episode.series, in: table) {

@@ -72,6 +72,10 @@ public enum WorklistPriority {
     return reasons.contains(.noReliableImprovement) || stall == .review || reasons.contains(.lostContact) ? 1 : 0
   }
 
+  /// The first session from which a stalled series is in the act tier: stalled (level `change`) counts
+  /// as soon as it is stalled.
+  public static func stalledActFrom(_ parameters: AnalysisParameters) -> Int { parameters.stallMinSessions }
+
   /// The tier of an urgency.
   public static func tier(urgency: Int) -> WorklistTier {
     urgency >= actFrom ? .act : urgency > 0 ? .watch : .none

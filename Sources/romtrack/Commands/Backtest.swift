@@ -40,6 +40,9 @@ struct BacktestCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Lost-contact limits in days to try for the act tier, comma-separated (default 14,21,28,35).", valueName: "list"))
   var lostContactTries: String = "14,21,28,35"
 
+  @Option(help: ArgumentHelp("Sessions from which a stalled series would count in the act tier, to try, comma-separated (default 6,8,10,12).", valueName: "list"))
+  var stalledTries: String = "6,8,10,12"
+
   @Option(help: ArgumentHelp("Output folder (default backtest/), replaced atomically.", valueName: "dir"))
   var out: String = "backtest"
 
@@ -47,12 +50,20 @@ struct BacktestCommand: ParsableCommand {
     if let from, YearMonth(from) == nil { throw ValidationError("--from \(from): use YYYY-MM") }
     if let to, YearMonth(to) == nil { throw ValidationError("--to \(to): use YYYY-MM") }
     if reds == nil { throw ValidationError("--red-thresholds \(redThresholds): give positive numbers separated by commas") }
+    if stalls == nil { throw ValidationError("--stalled-tries \(stalledTries): give whole session numbers, 1 or more, separated by commas") }
     if days == nil { throw ValidationError("--lost-contact-tries \(lostContactTries): give whole numbers of days, 1 or more, separated by commas") }
   }
 
   var reds: [Double]? {
     let values = redThresholds.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
     return values.allSatisfy({ ($0 ?? 0) > 0 && $0!.isFinite }) && !values.isEmpty ? values.map { $0! } : nil
+  }
+
+  var stalls: [Int]? { Self.counts(stalledTries) }
+
+  static func counts(_ list: String) -> [Int]? {
+    let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    return values.allSatisfy({ ($0 ?? 0) >= 1 && $0! <= 100_000 }) && !values.isEmpty ? values.map { $0! } : nil
   }
 
   var days: [Int]? {
@@ -103,7 +114,7 @@ struct BacktestCommand: ParsableCommand {
       folder.discard()
       throw RunFailure(code: ExitStatus.usageError, message: "no month to replay between \(from ?? "\(firstMonth.adding(months: 1))") and \(to ?? "\(lastComplete)")")
     }
-    let flags = BacktestFlag.all(parameters: parameters, redThresholds: reds!, lostContactDays: days!)
+    let flags = BacktestFlag.all(parameters: parameters, redThresholds: reds!, lostContactDays: days!, stalledFrom: stalls!)
     let backtest = Backtest(registry: registry, parameters: parameters, saved: saved, flags: flags)
     let result = backtest.run(full: loaded.table, days: replayDays) { index, day in
       Console.progress("replayed \(day) (\(index + 1) of \(replayDays.count))", quiet: input.quiet)
