@@ -20,6 +20,12 @@ extension OutcomeCategory {
 struct ClinicalSignificanceTests {
   // MARK: - Jacobson & Truax (1991), the published example
 
+  /// Jacobson & Truax's Global Distress Scale as their example uses it: lower is better, r = 0.80,
+  /// functional norm M 30, SD 10.
+  static let gds = Instrument(
+    name: "GDS", kind: .outcome, minimum: 0, maximum: 200, direction: .lowerIsBetter, reliability: 0.80,
+    functionalNorm: Norm(mean: 30, sd: 10))
+
   /// gds, lower is better, r = 0.80, sample SD of the pre scores, clinical norm = the 26 complete
   /// cases' pre scores (M 69.153846, SD 6.102080), functional norm M 30 SD 10. INSTRUMENTS.md gives
   /// c = 54.316 and 6 recovered / 8 improved / 12 unchanged / 0 deteriorated / 0 harmed.
@@ -28,9 +34,7 @@ struct ClinicalSignificanceTests {
   func jacobsonTruaxPublishedFigures() throws {
     let pairs = try ReferenceData.prePost(ReferenceData.jacobson, column: "gds")
     let sample = SampleMoments(pairs: pairs)
-    let gds = Instrument(
-      name: "GDS", kind: .outcome, minimum: 0, maximum: 200, direction: .lowerIsBetter, reliability: 0.80,
-      functionalNorm: Norm(mean: 30, sd: 10))
+    let gds = Self.gds
     var parameters = AnalysisParameters()
     parameters.reliableChangeSD = .sample
     parameters.cutoffRule = .c
@@ -97,9 +101,7 @@ struct ClinicalSignificanceTests {
     }
     #expect(pairs.count == 26)
     let sample = SampleMoments(pairs: pairs)
-    let gds = Instrument(
-      name: "GDS", kind: .outcome, minimum: 0, maximum: 200, direction: .lowerIsBetter, reliability: 0.80,
-      functionalNorm: Norm(mean: 30, sd: 10))
+    let gds = Self.gds
     var parameters = AnalysisParameters()
     parameters.reliableChangeSD = .sample
     parameters.reliableChangeMethod = .hagemanArrindell
