@@ -103,7 +103,8 @@ struct AggregateTests {
     #expect(t.primarySlot == 1)
   }
 
-  /// Reference values: statsmodels 0.15 `proportion_confint(k, n, method="wilson")`.
+  /// Reference values: statsmodels 0.15 `proportion_confint(k, n, method="wilson")`, printed by
+  /// Tests/Reference/scripts/wilson_statsmodels.py.
   @Test(arguments: [
     (0, 1, 0.0, 0.7934506856227627),
     (0, 10, 0.0, 0.27753279986288926),

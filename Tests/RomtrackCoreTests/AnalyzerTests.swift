@@ -68,6 +68,30 @@ import Testing
     #expect(byDefault.series[0].reasons.codes == "stalled;no_reliable_improvement;low_alliance")
   }
 
+  /// first_date and last_date are the dates of the first and last *observed* scores, as intake and
+  /// latest are: rows whose score is missing (NA) at either end count for neither. And events.csv gives
+  /// each event the episode's clinician and site and the date of its session.
+  @Test func datesComeFromObservedScoresAndEventsCarryThem() throws {
+    var rows = TestFiles.header
+    rows += "A,E1,T1,North,PHQ9,1,2026-09-01,NA,\n"
+    for (s, score) in [(2, 20), (3, 21), (4, 20), (5, 12), (6, 11), (7, 12)] {
+      rows += "A,E1,T1,North,PHQ9,\(s),2026-09-\(String(format: "%02d", s + 1)),\(score),\n"
+    }
+    rows += "A,E1,T1,North,PHQ9,8,2026-09-20,NA,\n"
+    let loaded = try TestFiles.load(rows, series: SeriesOptions(asOf: CivilDate(year: 2026, month: 9, day: 30)))
+    let analysis = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
+    let r = try #require(analysis.series.first)
+    #expect(r.scoreCount == 6 && r.firstSession == 2 && r.lastSession == 7)
+    #expect(r.firstDate == CivilDate(year: 2026, month: 9, day: 3)?.days)
+    #expect(r.lastDate == CivilDate(year: 2026, month: 9, day: 8)?.days)
+    // 20 -> 12 between sessions 4 and 5 (dated 2026-09-06) is a sudden gain.
+    #expect(analysis.events.map(\.kind) == [.suddenGain])
+    let events = String(decoding: EventsFile.csv(table: loaded.table, names: loaded.names, registry: .builtIn, analysis: analysis), as: UTF8.self)
+    let lines = events.split(separator: "\n").map(String.init)
+    #expect(lines.first?.hasSuffix(",repaired,clinician_id,site,date") == true)
+    #expect(lines.count == 2 && lines[1].hasPrefix("A,E1,PHQ9,sudden_gain,5,8.00,") && lines[1].hasSuffix(",T1,North,2026-09-06"))
+  }
+
   @Test func endedEpisodesAreNotOnTheWorklist() throws {
     // 40 days later the episode has been inactive for more than 42 days: ended.
     let loaded = try TestFiles.load(Self.text, series: SeriesOptions(asOf: CivilDate(year: 2026, month: 12, day: 1)))

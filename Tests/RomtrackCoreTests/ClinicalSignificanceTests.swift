@@ -20,18 +20,21 @@ extension OutcomeCategory {
 struct ClinicalSignificanceTests {
   // MARK: - Jacobson & Truax (1991), the published example
 
+  /// Jacobson & Truax's Global Distress Scale as their example uses it: lower is better, r = 0.80,
+  /// functional norm M 30, SD 10.
+  static let gds = Instrument(
+    name: "GDS", kind: .outcome, minimum: 0, maximum: 200, direction: .lowerIsBetter, reliability: 0.80,
+    functionalNorm: Norm(mean: 30, sd: 10))
+
   /// gds, lower is better, r = 0.80, sample SD of the pre scores, clinical norm = the 26 complete
   /// cases' pre scores (M 69.153846, SD 6.102080), functional norm M 30 SD 10. INSTRUMENTS.md gives
   /// c = 54.316 and 6 recovered / 8 improved / 12 unchanged / 0 deteriorated / 0 harmed.
   @Test(
-    "Jacobson & Truax's couples give the published cutoff c and categories",
-    .enabled(if: ReferenceData.exists(ReferenceData.jacobson), ReferenceData.missing(ReferenceData.jacobson)))
+    "Jacobson & Truax's couples give the published cutoff c and categories")
   func jacobsonTruaxPublishedFigures() throws {
     let pairs = try ReferenceData.prePost(ReferenceData.jacobson, column: "gds")
     let sample = SampleMoments(pairs: pairs)
-    let gds = Instrument(
-      name: "GDS", kind: .outcome, minimum: 0, maximum: 200, direction: .lowerIsBetter, reliability: 0.80,
-      functionalNorm: Norm(mean: 30, sd: 10))
+    let gds = Self.gds
     var parameters = AnalysisParameters()
     parameters.reliableChangeSD = .sample
     parameters.cutoffRule = .c
@@ -64,6 +67,61 @@ struct ClinicalSignificanceTests {
     parameters.cutoffBSD = .clinical
     let b = ClinicalSignificanceRule(instrument: gds, parameters: parameters, sample: sample, reliableChange: reliable)
     #expect(closeTo(b.cutoff, 42.204161, within: 1e-6))
+  }
+
+  /// Hageman & Arrindell's combined categories as clinicalsignificance forms them
+  /// (`ha_categories: clinicalsignificance`), against the package's own functions on the same 26 couples:
+  /// Tests/Reference/scripts/clinicalsignificance_ha.R (clinicalsignificance at commit 7b2f20b, R 4.2.2)
+  /// prints the true-score cutoffs a = 58.238113 and c = 54.981404, each client's `cs_indiv`, and the
+  /// categories, in client order (clients 1-26, the complete pairs). romtrack's HA critical value is
+  /// 1.645 against the package's qnorm(0.95) = 1.6449; no client's index lies between the two.
+  @Test(
+    "HA categories as clinicalsignificance computes them",
+    arguments: [
+      (
+        AnalysisParameters.CutoffRule.a, 58.238113,
+        "IIUUIUIRUUUIRIIUUIIRRRIIUR",
+        [1.5235, -0.7379, -0.0421, 4.4807, 0.8276, 6.5681, 0.1318, -2.1296, 2.5672, 5.1765, 2.0453, -0.9119,
+         -1.7817, -1.0859, -2.8254, 6.9160, 2.5672, 1.3495, 0.8276, -2.4775, -2.8254, -4.9128, -0.9119, -0.7379,
+         0.8276, -3.6952]
+      ),
+      (
+        .c, 54.981404,
+        "IIUUIUIIUUUIIIIUUIIIIRIIUR",
+        [2.7804, 0.5190, 1.2148, 5.7376, 2.0846, 7.8251, 1.3888, -0.8726, 3.8242, 6.4335, 3.3023, 0.3451, -0.5247,
+         0.1711, -1.5684, 8.1730, 3.8242, 2.6065, 2.0846, -1.2205, -1.5684, -3.6559, 0.3451, 0.5190, 2.0846,
+         -2.4382]
+      ),
+    ])
+  func haCategoriesAsClinicalsignificance(
+    cutoff: AnalysisParameters.CutoffRule, value: Double, letters: String, csIndiv: [Double]
+  ) throws {
+    let pairs = try ReferenceData.prePost(ReferenceData.jacobson, column: "gds").filter {
+      $0.intake.isFinite && $0.latest.isFinite
+    }
+    #expect(pairs.count == 26)
+    let sample = SampleMoments(pairs: pairs)
+    let gds = Self.gds
+    var parameters = AnalysisParameters()
+    parameters.reliableChangeSD = .sample
+    parameters.reliableChangeMethod = .hagemanArrindell
+    parameters.cutoffRule = cutoff
+    try parameters.set("ha_categories", text: "clinicalsignificance")
+    let reliable = ReliableChangeRule(instrument: gds, parameters: parameters, sample: sample)
+    let rule = ClinicalSignificanceRule(instrument: gds, parameters: parameters, sample: sample, reliableChange: reliable)
+    #expect(closeTo(rule.cutoff, value, within: 5e-7))
+    let test = try #require(rule.latestTest)
+    let byLetter: [Character: OutcomeCategory] = ["R": .recovered, "I": .improved, "U": .unchanged, "D": .deteriorated]
+    for (k, pair) in pairs.enumerated() {
+      #expect(closeTo(test.index(pair.latest), csIndiv[k], within: 5e-5), "client \(k + 1)")
+      let expected = byLetter[Array(letters)[k]]
+      #expect(rule.classify(intake: pair.intake, latest: pair.latest).category == expected, "client \(k + 1)")
+    }
+    // romtrack's default for HA: the latest score against the cutoff, as for every method.
+    parameters.hagemanArrindellCategories = .cutoff
+    let plain = ClinicalSignificanceRule(instrument: gds, parameters: parameters, sample: sample, reliableChange: reliable)
+    #expect(plain.latestTest == nil)
+    #expect(plain.cutoff == rule.cutoff)
   }
 
   // MARK: - Registry cutoffs

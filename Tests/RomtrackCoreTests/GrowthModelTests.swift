@@ -4,7 +4,8 @@ import Testing
 @testable import RomtrackCore
 
 // Reference values: lme4 1.1.31 (Matrix 1.5.3) under R 4.2.2, Debian 12's r-base-core and r-cran-lme4,
-// printed by this script (its output is quoted in the constants below, digits as printed):
+// printed by this script, kept as Tests/Reference/scripts/lme4_reference.R (its output is quoted in the
+// constants below, digits as printed):
 //
 //   library(lme4)
 //   tight <- lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-10, maxfun = 1e5))
@@ -25,7 +26,7 @@ import Testing
 //     for (k in c(1, 2, 3, nrow(re))) cat("ranef", rownames(re)[k], sprintf("%.10f", re[k, 1]),
 //       sprintf("%.10f", re[k, 2]), "condsd", sprintf("%.10f", sqrt(pv[1, 1, k])), sprintf("%.10f", sqrt(pv[2, 2, k])), "\n")
 //   }
-//   sleep <- read.csv("shared/data/reference/lme4_sleepstudy.csv"); sleep$Subject <- factor(sleep$Subject)
+//   sleep <- read.csv("Tests/Reference/sleepstudy/lme4_sleepstudy.csv"); sleep$Subject <- factor(sleep$Subject)
 //   show("sleepstudy REML default", lmer(Reaction ~ Days + (Days | Subject), sleep))
 //   show("sleepstudy REML tight", lmer(Reaction ~ Days + (Days | Subject), sleep, control = tight))
 //   show("sleepstudy ML tight", lmer(Reaction ~ Days + (Days | Subject), sleep, REML = FALSE, control = tight))
@@ -271,13 +272,8 @@ fileprivate func expectAgreement(
 // MARK: - lme4's sleepstudy
 
 @Suite struct GrowthModelSleepstudyTests {
-  /// `../shared/data/reference/lme4_sleepstudy.csv` beside the repository.
-  static let path: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-      "shared/data/reference/lme4_sleepstudy.csv"
-    )
-    .path
-  static let available = FileManager.default.fileExists(atPath: path)
+  /// lme4's `sleepstudy`, kept in the repository (Tests/Reference/sleepstudy/, with its source and licence).
+  static let path: String = ReferenceData.path("sleepstudy/lme4_sleepstudy.csv")
 
   /// Reaction, Days, Subject as group, time and score columns.
   static func data(_ spec: GrowthModelSpec) throws -> GrowthModelData {
@@ -298,7 +294,7 @@ fileprivate func expectAgreement(
     try GrowthModel.fit(try data(spec), spec: spec, instrument: "sleepstudy")
   }
 
-  @Test(.enabled(if: available, "needs shared/data/reference/ beside the repository"))
+  @Test
   func remlAgreesWithLme4sPrintedFigures() throws {
     let fit = try Self.fit(GrowthModelSpec())
     let labels = fit.conditionalModes.groupID.map(String.init)
@@ -310,7 +306,7 @@ fileprivate func expectAgreement(
     #expect(fit.optimizer.converged && fit.optimizer.scaledGradient < 1e-4)
   }
 
-  @Test(.enabled(if: available, "needs shared/data/reference/ beside the repository"))
+  @Test
   func remlAgreesWithLme4AtItsOptimum() throws {
     let fit = try Self.fit(GrowthModelSpec())
     let labels = fit.conditionalModes.groupID.map(String.init)
@@ -319,7 +315,7 @@ fileprivate func expectAgreement(
     for j in 0..<3 { #expect(abs(fit.theta[j] - LME4Reference.sleepstudyREML.theta[j]) <= 1e-6) }
   }
 
-  @Test(.enabled(if: available, "needs shared/data/reference/ beside the repository"))
+  @Test
   func maximumLikelihoodAgreesWithLme4() throws {
     let fit = try Self.fit(GrowthModelSpec(criterion: .ml))
     let labels = fit.conditionalModes.groupID.map(String.init)
@@ -328,7 +324,7 @@ fileprivate func expectAgreement(
     #expect(fit.remlCriterion == nil && fit.residualDegreesOfFreedom == 174)
   }
 
-  @Test(.enabled(if: available, "needs shared/data/reference/ beside the repository"))
+  @Test
   func devianceFunctionEqualsLme4s() throws {
     // m <- lmer(Reaction ~ Days + (Days | Subject), sleep); f <- as.function(m); sprintf("%.10f", f(theta))
     // (and the same for REML = FALSE): lme4's profiled deviance at three values of θ.
@@ -349,7 +345,7 @@ fileprivate func expectAgreement(
     }
   }
 
-  @Test(.enabled(if: available, "needs shared/data/reference/ beside the repository"))
+  @Test
   func summaryHasLme4sShape() throws {
     let text = try Self.fit(GrowthModelSpec()).summary
     for piece in [

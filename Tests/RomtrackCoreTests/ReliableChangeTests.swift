@@ -9,25 +9,20 @@ func closeTo(_ a: Double?, _ b: Double, within tolerance: Double) -> Bool {
   return abs(a - b) <= tolerance
 }
 
-/// The public reference datasets in `shared/data/reference/`, which sits beside the repository (here
-/// and in CI): `<repository>/../shared/data/reference/`.
+/// The public reference datasets kept in the repository under `Tests/Reference/`, one folder each with
+/// its source and licence (Tests/Reference/README.md). The tests that use them always run: a missing
+/// file fails the test.
 enum ReferenceData {
-  /// The folder, found from this file's path: Tests/RomtrackCoreTests/<file> -> repository root.
+  /// The folder, found from this file's path: Tests/RomtrackCoreTests/<file> -> Tests/Reference.
   static let folder: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/data/reference").standardizedFileURL
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Reference")
 
   static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
   static func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path(name)) }
 
   /// Jacobson & Truax's (1991) 30 couples, from the R package clinicalsignificance's `jacobson_1989`.
-  static let jacobson = "cs_jacobson_1989.csv"
-
-  /// The reason shown when a test skips for want of the file.
-  static func missing(_ name: String) -> Comment {
-    "reference data \(name) not found at \(path(name)); the repository must sit beside shared/"
-  }
+  static let jacobson = "jacobson-truax/cs_jacobson_1989.csv"
 
   /// The (pre, post) scores of `column` per client of a long file with `client_id`, `time` (`pre` or
   /// `post`) and numeric columns; `NA` is NaN. Clients in order of first appearance.
@@ -83,8 +78,7 @@ struct ReliableChangeTests {
   /// gds, lower is better, r = 0.80, SD of the 26 complete cases' pre scores: INSTRUMENTS.md gives
   /// 26 complete cases, S_diff = 3.8593, 14 improved / 12 unchanged / 0 deteriorated.
   @Test(
-    "Jacobson & Truax's couples give the published S_diff and counts",
-    .enabled(if: ReferenceData.exists(ReferenceData.jacobson), ReferenceData.missing(ReferenceData.jacobson)))
+    "Jacobson & Truax's couples give the published S_diff and counts")
   func jacobsonTruaxPublishedFigures() throws {
     let pairs = try ReferenceData.prePost(ReferenceData.jacobson, column: "gds")
     #expect(pairs.count == 30)

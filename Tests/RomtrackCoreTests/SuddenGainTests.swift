@@ -67,9 +67,13 @@ import Testing
     var noTest = Self.bdi
     noTest.meanDifferenceTest = false
     let withoutTest = Self.run(noTest, scores)
-    // 30 -> 20 gain; 20 -> 32 worsens by 12 >= 0.25 * (63 - 20) = 10.75, a loss; 32 -> 10 gain.
-    #expect(withoutTest.events.map(\.session) == [4, 5, 6])
-    #expect(withoutTest.events.map(\.kind) == [.gain, .loss, .gain])
+    // 20 -> 30 worsens by 10 >= 0.25 * 20 = 5 (the pre-loss severity), a loss; 30 -> 20 gain; 20 -> 32
+    // worsens by 12 >= 5, a loss; 32 -> 10 gain.
+    #expect(withoutTest.events.map(\.session) == [3, 4, 5, 6])
+    #expect(withoutTest.events.map(\.kind) == [.loss, .gain, .loss, .gain])
+    // The mirrored loss rule: 10 < 0.25 * (63 - 20) = 10.75 is no loss, 12 >= 10.75 is.
+    noTest.lossSeverity = .room
+    #expect(Self.run(noTest, scores).events.map(\.kind) == [.gain, .loss, .gain])
     // Without criterion 3 an interval needs only N and N+1 (and N not the first session): 2->3 .. 5->6.
     #expect(withoutTest.counts.testedIntervals == 4)
   }
@@ -162,26 +166,48 @@ import Testing
 
   // MARK: - Losses and direction
 
-  /// 40 41 40 | 50 51 50: worse by 10 >= 7, 10 >= 0.25 * (63 - 40) = 5.75, post mean worse by 10 > 1.6.
+  /// 40 41 40 | 50 51 50: worse by 10 >= 7, 10 >= 0.25 * 40 = 10 (the pre-loss severity, inclusive),
+  /// post mean worse by 10 > 1.6. Under the mirrored rule the share is of the 23 points left to worsen.
   @Test func aSuddenLoss() throws {
     let result = Self.run(Self.bdi, [40, 41, 40, 50, 51, 50, 44])
     let loss = try #require(result.events.first)
     #expect(result.events.count == 1)
     #expect(loss.kind == .loss && loss.session == 4 && loss.magnitude == 10)
-    #expect(loss.proportion == 10.0 / 23.0)
+    #expect(loss.proportion == 10.0 / 40.0)
+    var mirrored = Self.bdi
+    mirrored.lossSeverity = .room
+    #expect(Self.run(mirrored, [40, 41, 40, 50, 51, 50, 44]).events.map(\.proportion) == [10.0 / 23.0])
     // Reversal of a loss: a later score better than 50 by more than 5.
     #expect(loss.reversed && loss.reversalSession == 7)
     #expect(result.counts.losses == 1 && result.counts.reversedLosses == 1 && result.counts.gains == 0)
   }
 
-  /// Criterion 2 of a loss is the mirror image: the share of the room left to worsen. 10 -> 20 on a 0-63
-  /// scale is 10 of 53 points (19%), not a loss. (suddengains' `identify_sl` tests
-  /// `x_N - x_{N+1} <= 0.25 * x_N`, which any worsening meets, and would report it.)
-  @Test func lossCriterionTwoIsTheMirrorImage() {
-    #expect(Self.run(Self.bdi, [10, 11, 10, 20, 21, 20]).events.isEmpty)
-    // On a 0-40 scale the room is 30 points, and 10 >= 7.5.
-    let narrow = SuddenGainRule(points: 7, direction: .lowerIsBetter, minimum: 0, maximum: 40)
+  /// Criterion 2 of a loss by default is suddengains' `identify_sl`: `x_N - x_{N+1} <= 0.25 * x_N`, a
+  /// share of the pre-loss score. 10 -> 20 on a 0-63 scale: 10 >= 2.5, a loss.
+  @Test func lossCriterionTwoIsAShareOfThePreLossScore() throws {
+    let result = Self.run(Self.bdi, [10, 11, 10, 20, 21, 20])
+    #expect(result.events.map(\.kind) == [.loss])
+    #expect(try #require(result.events.first).proportion == 1)
+    // From the floor: severity 0, and any loss of at least 7 points meets criterion 2 (0 <= 0.25 * 0
+    // in identify_sl's form); its share is undefined.
+    let floor = Self.run(Self.bdi, [0, 1, 0, 9, 10, 9])
+    #expect(floor.events.map(\.kind) == [.loss])
+    #expect(try #require(floor.events.first).proportion.isNaN)
+    // Higher is better (ORS-like, 0-40): the severity of 30 is 10 points, and a drop of 7 is 70% of it.
+    let ors = SuddenGainRule(points: 7, direction: .higherIsBetter, minimum: 0, maximum: 40)
+    #expect(Self.run(ors, [30, 31, 30, 23, 22, 23]).events.map(\.proportion) == [0.7])
+  }
+
+  /// The mirrored rule (`--sl-crit2 room`): the share of the room left to worsen. 10 -> 20 on a 0-63
+  /// scale is 10 of 53 points (19%), not a loss; on a 0-40 scale the room is 30 points, and 10 >= 7.5.
+  @Test func mirroredLossCriterionTwoIsAShareOfTheRoomToWorsen() {
+    var mirrored = Self.bdi
+    mirrored.lossSeverity = .room
+    #expect(Self.run(mirrored, [10, 11, 10, 20, 21, 20]).events.isEmpty)
+    let narrow = SuddenGainRule(points: 7, direction: .lowerIsBetter, minimum: 0, maximum: 40, lossSeverity: .room)
     #expect(Self.run(narrow, [10, 11, 10, 20, 21, 20]).events.map(\.kind) == [.loss])
+    // From the floor the room is the whole scale: 9 of 63 points is not a loss.
+    #expect(Self.run(mirrored, [0, 1, 0, 9, 10, 9]).events.isEmpty)
   }
 
   /// ORS-like scale (0-40, higher is better): 10 -> 20 is a gain of 10, 10 >= 0.25 * (40 - 10) = 7.5.
@@ -219,6 +245,11 @@ import Testing
     var parameters = AnalysisParameters()
     parameters.suddenGainPoints = 5
     #expect(SuddenGainRule(instrument: phq9, parameters: parameters)?.points == 5)
+    #expect(rule.lossSeverity == .severity)
+    try parameters.set("sl_crit2", text: "room")
+    #expect(SuddenGainRule(instrument: phq9, parameters: parameters)?.lossSeverity == .room)
+    #expect(parameters.text(of: "sl_crit2") == "room")
+    #expect(throws: ParameterProblem.self) { try parameters.set("sl_crit2", text: "max") }
     var bare = phq9
     bare.reliableChangePoints = nil
     bare.reliability = 0.84
@@ -257,13 +288,17 @@ import Testing
   static let stepGen = Gen.int(in: -10...10).array(of: 3...16)
   static let maskGen = Gen.int(in: 0...7).array(of: 16)
 
-  /// Mirroring the scores (`x -> max + min - x`) on the same rule turns every gain into a loss and every
-  /// loss into a gain, at the same sessions with the same magnitudes, proportions and reversals.
+  /// Under the mirrored loss rule (`lossSeverity: .room`), mirroring the scores (`x -> max + min - x`)
+  /// turns every gain into a loss and every loss into a gain, at the same sessions with the same
+  /// magnitudes, proportions and reversals.
   @Test func mirroringTheScaleSwapsGainsAndLosses() async {
     await propertyCheck(count: 300, input: Self.stepGen, Self.maskGen) { steps, mask in
       let (sessions, scores) = Self.series(steps: steps, mask: mask)
-      let loose = SuddenGainRule(points: 3, proportion: 0.1, direction: .lowerIsBetter, minimum: 0, maximum: 63)
-      for rule in [Self.bdi, loose] {
+      var bdi = Self.bdi
+      bdi.lossSeverity = .room
+      let loose = SuddenGainRule(
+        points: 3, proportion: 0.1, direction: .lowerIsBetter, minimum: 0, maximum: 63, lossSeverity: .room)
+      for rule in [bdi, loose] {
         let original = rule.detect(sessions: sessions, scores: scores)
         let mirrored = rule.detect(sessions: sessions, scores: scores.map { 63 - $0 })
         #expect(original.events.count == mirrored.events.count)
@@ -293,12 +328,15 @@ import Testing
   @Test func agreesWithTheDefinitionBySessionNumber() async {
     await propertyCheck(count: 300, input: Self.stepGen, Self.maskGen) { steps, mask in
       let (sessions, scores) = Self.series(steps: steps, mask: mask)
-      let rule = SuddenGainRule(points: 4, proportion: 0.15, direction: .lowerIsBetter, minimum: 0, maximum: 63)
-      let fast = rule.detect(sessions: sessions, scores: scores)
-      let slow = Self.literalDefinition(rule, sessions: sessions, scores: scores)
-      #expect(fast.events.map(\.session) == slow.map(\.session))
-      #expect(fast.events.map(\.kind) == slow.map(\.kind))
-      #expect(fast.events.map(\.reversed) == slow.map(\.reversed))
+      for lossSeverity in AnalysisParameters.SuddenLossSeverity.allCases {
+        let rule = SuddenGainRule(
+          points: 4, proportion: 0.15, direction: .lowerIsBetter, minimum: 0, maximum: 63, lossSeverity: lossSeverity)
+        let fast = rule.detect(sessions: sessions, scores: scores)
+        let slow = Self.literalDefinition(rule, sessions: sessions, scores: scores)
+        #expect(fast.events.map(\.session) == slow.map(\.session))
+        #expect(fast.events.map(\.kind) == slow.map(\.kind))
+        #expect(fast.events.map(\.reversed) == slow.map(\.reversed))
+      }
     }
   }
 
@@ -318,7 +356,8 @@ import Testing
       let change = dir * (xN1 - xN)
       guard change != 0, abs(change) >= rule.points else { continue }
       let kind: SuddenChangeKind = change > 0 ? .gain : .loss
-      let room = kind == .gain ? xN - rule.minimum : rule.maximum - xN  // lower is better
+      // Lower is better: the severity x_N - min, or for a mirrored loss the room max - x_N.
+      let room = kind == .loss && rule.lossSeverity == .room ? rule.maximum - xN : xN - rule.minimum
       guard abs(change) >= rule.proportion * room else { continue }
       func ss(_ v: [Double]) -> Double {
         let m = v.reduce(0, +) / Double(v.count)
@@ -339,17 +378,9 @@ import Testing
 
   // MARK: - Reference: suddengains' example data `sgdata`
 
-  /// `sgdata` from the R package suddengains (43 clients, BDI-II at sessions 1-12), long format, as
-  /// `shared/data/reference/sg_sgdata_long.csv` beside the repository; `nil` when absent.
-  static let sgdataURL: URL? = {
-    var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    for _ in 0..<8 {
-      let candidate = folder.appendingPathComponent("shared/data/reference/sg_sgdata_long.csv")
-      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-      folder = folder.deletingLastPathComponent()
-    }
-    return nil
-  }()
+  /// `sgdata` from the R package suddengains (43 clients, BDI-II at sessions 1-12), long format, kept in
+  /// the repository (Tests/Reference/sgdata/, with its source and MIT licence).
+  static let sgdataURL = ReferenceData.folder.appendingPathComponent("sgdata/sg_sgdata_long.csv")
 
   /// The published results of the suddengains tutorial vignette ("A tutorial on using the suddengains R
   /// package", articles/suddengains-tutorial.md in github.com/milanwiedemann/suddengains; Wiedemann et
@@ -360,19 +391,8 @@ import Testing
   /// - byperson (first gain): 43 clients, 15 with a gain (34.88%), 8 with several (18.6%), 3 of the 15
   ///   first gains reversed (20%), magnitude mean 11.4, SD 3.98;
   /// - `count_intervals(sgdata_select, ...)`: 298 between-session intervals analysed.
-  @Test(.enabled(if: sgdataURL != nil, "shared/data/reference/sg_sgdata_long.csv not found beside the repository"))
-  func suddengainsExampleData() throws {
-    let text = try String(contentsOf: #require(Self.sgdataURL), encoding: .utf8)
-    var byClient: [Int: (sessions: [Int32], scores: [Double])] = [:]
-    for line in text.split(separator: "\n").dropFirst() {
-      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-        $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"\r"))
-      }
-      guard fields.count >= 5, fields[3] == "session", let client = Int(fields[0]), let session = Int32(fields[2])
-      else { continue }
-      byClient[client, default: ([], [])].sessions.append(session)
-      byClient[client, default: ([], [])].scores.append(fields[4] == "NA" ? .nan : try #require(Double(fields[4])))
-    }
+  @Test func suddengainsExampleData() throws {
+    let byClient = try Self.sgdataSessions()
     #expect(byClient.count == 43)
 
     var all: [SuddenChange] = []
@@ -400,6 +420,52 @@ import Testing
     #expect(abs(Self.sd(gains.map(\.magnitude)) - 3.43) < 0.005)
     #expect(abs(Self.mean(firsts.map(\.magnitude)) - 11.4) < 0.005)
     #expect(abs(Self.sd(firsts.map(\.magnitude)) - 3.98) < 0.005)
+  }
+
+  /// Sudden losses in the same data, as the suddengains tutorial vignette publishes them (the table
+  /// `bysl` of its rendered HTML, docs/articles/suddengains-tutorial.html at suddengains commit e964e74,
+  /// version 0.7.2), made by the vignette's code, kept as Tests/Reference/scripts/suddengains_reference.R:
+  /// `create_bysg(sgdata, sg_crit1_cutoff = -7, id_var_name = "id", sg_var_list = bdi_s1 ... bdi_s12,
+  /// tx_start_var_name = "bdi_s1", tx_end_var_name = "bdi_s12", sg_measure_name = "bdi", identify = "sl")`
+  /// with the defaults sg_crit2_pct = 0.25 and sg_crit3 = TRUE: 3 sudden losses, clients 4 (sessions
+  /// 9 -> 10, 24 -> 33), 34 (7 -> 8, 8 -> 20) and 35 (7 -> 8, 4 -> 22), `sg_magnitude` -9, -12, -18,
+  /// `sg_reversal` 1, 0, 1. The mirrored rule (`.room`) finds only client 35's.
+  @Test func suddengainsExampleLosses() throws {
+    let byClient = try Self.sgdataSessions()
+    var mirrored = Self.bdi
+    mirrored.lossSeverity = .room
+    var found: [(client: Int, pregain: Int32, magnitude: Double, reversed: Bool)] = []
+    var foundMirrored: [Int] = []
+    for client in byClient.keys.sorted() {
+      let series = try #require(byClient[client])
+      for loss in Self.bdi.detect(sessions: series.sessions, scores: series.scores).events where loss.kind == .loss {
+        found.append((client, loss.pregainSession, loss.magnitude, loss.reversed))
+      }
+      let other = mirrored.detect(sessions: series.sessions, scores: series.scores)
+      foundMirrored += other.events.filter { $0.kind == .loss }.map { _ in client }
+    }
+    #expect(found.map(\.client) == [4, 34, 35])
+    #expect(found.map(\.pregain) == [9, 7, 7])
+    #expect(found.map(\.magnitude) == [9, 12, 18])
+    #expect(found.map(\.reversed) == [true, false, true])
+    #expect(foundMirrored == [35])
+  }
+
+  /// The BDI-II scores of sessions 1-12 of each client of `sgdata` (baseline and follow-ups left out),
+  /// `NA` as NaN.
+  static func sgdataSessions() throws -> [Int: (sessions: [Int32], scores: [Double])] {
+    let text = try String(contentsOf: sgdataURL, encoding: .utf8)
+    var byClient: [Int: (sessions: [Int32], scores: [Double])] = [:]
+    for line in text.split(separator: "\n").dropFirst() {
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
+        $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"\r"))
+      }
+      guard fields.count >= 5, fields[3] == "session", let client = Int(fields[0]), let session = Int32(fields[2])
+      else { continue }
+      byClient[client, default: ([], [])].sessions.append(session)
+      byClient[client, default: ([], [])].scores.append(fields[4] == "NA" ? .nan : try #require(Double(fields[4])))
+    }
+    return byClient
   }
 
   static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }

@@ -23,8 +23,8 @@ import Testing
   }
 
   @Test func agreesWithScipyTo1e9() {
-    // python3 -c "from scipy import stats; [print(df, repr(stats.t.ppf(q, df))) for df in
-    //   [1,2,3,4,5,10,30,120,1000,100000] for q in (0.975, 0.995, 0.95)]"   (scipy 1.17.1)
+    // python3 Tests/Reference/scripts/student_t_scipy.py, i.e. stats.t.ppf(q, df) for df in
+    //   [1,2,3,4,5,10,30,120,1000,100000] and q in (0.975, 0.995, 0.95)   (scipy 1.17.1)
     let reference: [(df: Double, alpha: Double, value: Double)] = [
       (1, 0.05, 12.706204736174694), (1, 0.01, 63.656741162871526), (1, 0.10, 6.313751514675037),
       (2, 0.05, 4.302652729749462), (2, 0.01, 9.924843200918287), (2, 0.10, 2.9199855803537242),
@@ -161,7 +161,7 @@ import Testing
 
   @Test func agreesWithScipyOnAMessySeries() throws {
     // Sessions 1, 2, 3, 5, 6, 8, 9, 12; the score at session 3 is missing. Days after 2026-01-05:
-    // 0, 7, 14, 30, 35, 50, 56, 80. Reference: /tmp/traj_ref.py, which runs
+    // 0, 7, 14, 30, 35, 50, 56, 80. Reference: Tests/Reference/scripts/trajectory_scipy.py, which runs
     //   r = scipy.stats.linregress(x, y); h = scipy.stats.t.ppf(0.975, n - 2) * r.stderr
     // for x = session, ln(session), days / 7 and log1p(days / 7) over the 7 observed scores, and
     //   numpy.linalg.lstsq([1, session], y) -> [22.67610063, -1.11006289] (scipy 1.17.1, numpy 2.4.6).

@@ -4,7 +4,7 @@ import Testing
 /// `romtrack export` on the bundled sample: suppressed aggregates, pseudonyms stable per salt, and the
 /// alliance-outcome association (checked against statsmodels 0.15: OLS with cluster-robust
 /// covariance by client on the same rows gives 0.02214522 (SE 0.0279889) for the within term of
-/// PHQ-9 x WAI-SR, n = 1143, 171 clients).
+/// PHQ-9 x WAI-SR, n = 1143, 171 clients; Tests/Reference/scripts/sample_association_statsmodels.py).
 struct ExportTests {
   static let root = ExampleReportTests.root
 

@@ -3,12 +3,10 @@ import Testing
 
 /// The tool run as a user would on published data, against the published results.
 @Suite struct ReferenceDataTests {
-  /// `shared/data/reference/` beside the repository (as in CI), or nil.
-  static let referenceFolder: URL? = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let folder = root.deletingLastPathComponent().appendingPathComponent("shared/data/reference")
-    return FileManager.default.fileExists(atPath: folder.path) ? folder : nil
-  }()
+  /// The public reference datasets kept in the repository, one folder each with its source and licence
+  /// (Tests/Reference/README.md). The tests always run: a missing file fails them.
+  static let referenceFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Reference")
 
   /// Column values of a CSV without quoted commas, by header name.
   static func rows(_ text: String) -> [[String: String]] {
@@ -22,9 +20,9 @@ import Testing
   /// by the R package clinicalsignificance): 26 complete cases, S_diff 3.8593, c 54.316; 14 reliably
   /// improved, 12 unchanged, 0 deteriorated; 6 recovered, 8 improved, 12 unchanged, 0 deteriorated,
   /// 0 harmed.
-  @Test(.enabled(if: referenceFolder != nil, "needs shared/data/reference/ beside the repository"))
+  @Test
   func jacobsonTruaxCouplesGiveThePublishedCategories() throws {
-    let reference = try #require(Self.referenceFolder)
+    let reference = Self.referenceFolder
     let folder = RomtrackProcess.temporaryFolder()
     let config = folder.appendingPathComponent("gds.yml")
     RomtrackProcess.write("""
@@ -40,7 +38,7 @@ import Testing
       """, to: config)
     let out = folder.appendingPathComponent("report")
     let run = try RomtrackProcess.run([
-      "report", "--outcomes", reference.appendingPathComponent("cs_jacobson_1989.csv").path,
+      "report", "--outcomes", reference.appendingPathComponent("jacobson-truax/cs_jacobson_1989.csv").path,
       "--map", "session=time_index", "--map", "score=gds", "--instrument", "GDS", "--config", config.path,
       "--rci-sd", "sample", "--cutoff", "c", "--period", "1989-12", "--out", out.path, "--quiet",
     ])
@@ -61,13 +59,14 @@ import Testing
   }
 
   /// suddengains' example data (BDI, sessions 1-12, criterion 1 = 7 points): the package vignette
-  /// reports 24 sudden gains in 15 clients, 4 of them reversed.
-  @Test(.enabled(if: referenceFolder != nil, "needs shared/data/reference/ beside the repository"))
+  /// reports 24 sudden gains in 15 clients, 4 of them reversed, and 3 sudden losses
+  /// (Tests/Reference/scripts/suddengains_reference.R).
+  @Test
   func suddenGainsExampleGivesThePublishedCounts() throws {
-    let reference = try #require(Self.referenceFolder)
+    let reference = Self.referenceFolder
     let folder = RomtrackProcess.temporaryFolder()
     // Sessions 1-12 only, as the vignette analyses them (s0 is the baseline, fu1 and fu2 follow-ups).
-    let source = RomtrackProcess.read(reference.appendingPathComponent("sg_sgdata_long.csv"))
+    let source = RomtrackProcess.read(reference.appendingPathComponent("sgdata/sg_sgdata_long.csv"))
     let kept = source.split(separator: "\n").enumerated().filter { index, line in
       guard index > 0 else { return true }
       let label = line.split(separator: ",")[1]
@@ -86,5 +85,11 @@ import Testing
     #expect(gains.count == 24)
     #expect(Set(gains.map { $0["client_id"] ?? "" }).count == 15)
     #expect(gains.filter { $0["reversal"] == "true" }.count == 4)
+    // Sudden losses by suddengains' `identify_sl` rule (the vignette's `bysl`: criterion 1 = -7):
+    // clients 4, 34 and 35, after sessions 9, 7 and 7, two of them reversed.
+    let losses = events.filter { $0["type"] == "sudden_loss" }
+    #expect(losses.map { $0["client_id"] ?? "" }.sorted() == ["34", "35", "4"])
+    #expect(losses.map { $0["session"] ?? "" }.sorted() == ["10", "8", "8"])
+    #expect(losses.filter { $0["reversal"] == "true" }.count == 2)
   }
 }

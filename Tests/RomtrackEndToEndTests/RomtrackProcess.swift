@@ -27,10 +27,13 @@ struct RomtrackProcess {
     private let group = DispatchGroup()
     private var stdoutData = Data(), stderrData = Data()
 
-    init(_ arguments: [String], in directory: URL?) throws {
+    init(_ arguments: [String], in directory: URL?, environment: [String: String] = [:]) throws {
       process.executableURL = RomtrackProcess.executable
       process.arguments = arguments
       if let directory { process.currentDirectoryURL = directory }
+      if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+      }
       process.standardOutput = out
       process.standardError = err
       try process.run()
@@ -61,9 +64,10 @@ struct RomtrackProcess {
     try Running(arguments, in: directory)
   }
 
-  /// Runs `romtrack arguments...` in `directory` and waits for it.
-  static func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-    try start(arguments, in: directory).wait()
+  /// Runs `romtrack arguments...` in `directory` and waits for it; `environment` is added to this
+  /// process's.
+  static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    try Running(arguments, in: directory, environment: environment).wait()
   }
 
   /// The folder of this test process's temporary folders, removed when the process ends, so a test

@@ -137,6 +137,53 @@ public struct ResearchCutoffs: Sendable, Equatable {
   }
 }
 
+/// clinicalsignificance's test of a latest score under Hageman & Arrindell (`ha_categories
+/// clinicalsignificance`): is the score's estimated true score beyond the cutoff, on the better side,
+/// by more than the critical value?
+///
+/// `cs_indiv = (M_post + (x_post - M_post) r_post - cutoff) / (sqrt(r_post) S_E)` with `S_E = SD_clin
+/// sqrt(1 - r)`, `r_post = (SD_post^2 - S_E^2) / SD_post^2` and `M_post`, `SD_post` the mean and SD of the
+/// sample's latest scores; the score is *functional* when `dir * cs_indiv > z`, `z` the reliable-change
+/// rule's critical value (1.645; clinicalsignificance uses `qnorm(0.95)` = 1.6449, a difference only for an
+/// index between the two). Reference: Hageman & Arrindell (1999), Behav Res Ther 37, 1169-1193, eq. 10;
+/// R package clinicalsignificance, `calc_cutoff_from_data.cs_ha` and `.calc_recovered_ha`.
+public struct HagemanArrindellLatestTest: Sendable, Equatable {
+  public let cutoff: Double
+  public let latestMean: Double
+  public let latestReliability: Double
+  public let standardErrorOfMeasurement: Double
+  public let criticalValue: Double
+  public let direction: Direction
+
+  /// The test for a sample whose latest scores have `latestMean` and `latestSD`; `nil` when `r_post` is
+  /// not positive or an input is not finite.
+  public init?(
+    cutoff: Double, latestMean: Double, latestSD: Double, clinicalSD: Double, reliability: Double,
+    criticalValue: Double, direction: Direction
+  ) {
+    let errorVariance = clinicalSD * clinicalSD * (1 - reliability)
+    let rPost = (latestSD * latestSD - errorVariance) / (latestSD * latestSD)
+    guard cutoff.isFinite, latestMean.isFinite, rPost.isFinite, rPost > 0, errorVariance > 0 else { return nil }
+    self.cutoff = cutoff
+    self.latestMean = latestMean
+    self.latestReliability = rPost
+    self.standardErrorOfMeasurement = errorVariance.squareRoot()
+    self.criticalValue = criticalValue
+    self.direction = direction
+  }
+
+  /// `cs_indiv` of a latest score.
+  public func index(_ latest: Double) -> Double {
+    (latestMean + (latest - latestMean) * latestReliability - cutoff)
+      / (latestReliability.squareRoot() * standardErrorOfMeasurement)
+  }
+
+  /// Whether `latest` is reliably in the functional range.
+  public func isFunctional(_ latest: Double) -> Bool {
+    Double(direction.rawValue) * index(latest) > criticalValue
+  }
+}
+
 /// One series' clinical significance.
 public struct ClinicalSignificanceResult: Sendable, Equatable {
   public var reliableChange: ReliableChangeResult
@@ -190,6 +237,9 @@ public struct ClinicalSignificanceRule: Sendable, Equatable {
   /// The research cutoffs the range came from (with HA's scaled SDs); `nil` for the registry cutoff.
   public let researchCutoffs: ResearchCutoffs?
   public let issue: ClinicalRangeIssue?
+  /// With `ha_categories clinicalsignificance` under `rci_method HA` and a research cutoff: the test that
+  /// replaces the latest score's cutoff comparison in the category; `nil` otherwise.
+  public let latestTest: HagemanArrindellLatestTest?
 
   /// A rule from an explicit clinical range (a score meeting `clinicalRange` is clinical).
   public init(
@@ -200,17 +250,19 @@ public struct ClinicalSignificanceRule: Sendable, Equatable {
     self.clinicalRange = clinicalRange
     self.researchCutoffs = nil
     self.issue = nil
+    self.latestTest = nil
   }
 
   private init(
     reliableChange: ReliableChangeRule, cutoffRule: AnalysisParameters.CutoffRule, clinicalRange: Cutoff?,
-    researchCutoffs: ResearchCutoffs?, issue: ClinicalRangeIssue?
+    researchCutoffs: ResearchCutoffs?, issue: ClinicalRangeIssue?, latestTest: HagemanArrindellLatestTest? = nil
   ) {
     self.reliableChange = reliableChange
     self.cutoffRule = cutoffRule
     self.clinicalRange = clinicalRange
     self.researchCutoffs = researchCutoffs
     self.issue = issue
+    self.latestTest = latestTest
   }
 
   /// The rule METHODS.md prescribes for `instrument` under `parameters` (`cutoff`, `cutoff_b_sd`,
@@ -254,6 +306,7 @@ public struct ClinicalSignificanceRule: Sendable, Equatable {
       return
     }
     var cutoffs = ResearchCutoffs(clinical: clinical, functional: functional, direction: instrument.direction)
+    var latestTest: HagemanArrindellLatestTest?
     if parameters.reliableChangeMethod == .hagemanArrindell, let r = reliableChange.reliability {
       guard
         let scaled = ResearchCutoffs.hagemanArrindell(
@@ -263,6 +316,15 @@ public struct ClinicalSignificanceRule: Sendable, Equatable {
         return
       }
       cutoffs = scaled
+      if parameters.hagemanArrindellCategories == .clinicalsignificance, let value = cutoffs.value(rule, bSD: parameters.cutoffBSD) {
+        latestTest = HagemanArrindellLatestTest(
+          cutoff: value, latestMean: sample.latestMean, latestSD: sample.latestSD, clinicalSD: clinical.sd,
+          reliability: r, criticalValue: reliableChange.criticalValue, direction: instrument.direction)
+        guard latestTest != nil else {
+          self = failing(.invalidNorm)
+          return
+        }
+      }
     }
     guard let value = cutoffs.value(rule, bSD: parameters.cutoffBSD) else {
       self = failing(.noFunctionalNorm)
@@ -271,7 +333,7 @@ public struct ClinicalSignificanceRule: Sendable, Equatable {
     self.init(
       reliableChange: reliableChange, cutoffRule: rule,
       clinicalRange: Cutoff.clinicalRange(beyond: value, direction: instrument.direction),
-      researchCutoffs: cutoffs, issue: nil)
+      researchCutoffs: cutoffs, issue: nil, latestTest: latestTest)
   }
 
   /// The cutoff's value in score points; `nil` with an issue.
@@ -291,7 +353,17 @@ public struct ClinicalSignificanceRule: Sendable, Equatable {
     let atLatest: Bool? = latest.isFinite ? clinicalRange.isMet(by: latest) : nil
     var category: OutcomeCategory?
     if let reliable = change.category, let atIntake, let atLatest {
-      category = OutcomeCategory(reliableChange: reliable, clinicalAtIntake: atIntake, clinicalAtLatest: atLatest)
+      if let latestTest {
+        // clinicalsignificance's HA categories: recovered from the clinical range by the latest score's own
+        // test, never harmed.
+        switch reliable {
+        case .improved: category = atIntake && latestTest.isFunctional(latest) ? .recovered : .improved
+        case .deteriorated: category = .deteriorated
+        case .unchanged: category = .unchanged
+        }
+      } else {
+        category = OutcomeCategory(reliableChange: reliable, clinicalAtIntake: atIntake, clinicalAtLatest: atLatest)
+      }
     }
     return ClinicalSignificanceResult(
       reliableChange: change, clinicalAtIntake: atIntake, clinicalAtLatest: atLatest, category: category,

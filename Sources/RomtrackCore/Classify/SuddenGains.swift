@@ -23,10 +23,17 @@
 ///    `t_crit` the two-sided 5% critical value of Student's t with `n_pre + n_post - 2` degrees of
 ///    freedom: 2.776 (4 df), 3.182 (3 df), 4.303 (2 df) (Lutz et al. 2013).
 ///
-/// A **sudden loss** is the same rule on the mirrored scale (`x -> maximum + minimum - x`): a worsening
-/// of at least `points`, of at least `proportion` of the room left to worsen (`maximum - x_N` where
-/// lower is better, `x_N - minimum` where higher is better), and a post mean worse than the pre mean by
-/// more than `t_crit * s_pooled`.
+/// A **sudden loss** is a worsening `l = -dir * (x_{N+1} - x_N)` with criteria 1 and 3 mirrored (`l >=
+/// points`; post mean worse than the pre mean by more than `t_crit * s_pooled`) and criterion 2 by
+/// `lossSeverity`:
+///
+/// - `.severity` (default, suddengains' `identify_sl` and the literature): `l >= proportion * severity`
+///   with the same pre-loss severity as a gain (`x_N - minimum` where lower is better, `maximum - x_N`
+///   where higher is better); suddengains tests `x_N - x_{N+1} <= sg_crit2_pct * x_N`, the same on a
+///   lower-is-better scale starting at 0. A client at the floor (severity 0) meets it with any loss.
+/// - `.room` (the mirrored rule): `l >= proportion * room`, the room left to worsen (`maximum - x_N`
+///   where lower is better, `x_N - minimum` where higher is better): the gain rule on the mirrored
+///   scale `x -> maximum + minimum - x`, so mirroring the scores swaps gains and losses exactly.
 ///
 /// Comparisons are exact on the given scores (no tolerance): criteria 1 and 2 are inclusive, criterion 3
 /// is strict, as in suddengains.
@@ -48,10 +55,13 @@ public struct SuddenGainRule: Sendable, Equatable {
   /// Lowest and highest possible score of the instrument (criterion 2's severity is measured from them).
   public var minimum: Double
   public var maximum: Double
+  /// What criterion 2 of a loss is a share of: the pre-loss severity (default, as suddengains) or the
+  /// room left to worsen (the mirrored rule).
+  public var lossSeverity: AnalysisParameters.SuddenLossSeverity
 
   public init(
     points: Double, proportion: Double = 0.25, meanDifferenceTest: Bool = true, direction: Direction,
-    minimum: Double, maximum: Double
+    minimum: Double, maximum: Double, lossSeverity: AnalysisParameters.SuddenLossSeverity = .severity
   ) {
     self.points = points
     self.proportion = proportion
@@ -59,6 +69,7 @@ public struct SuddenGainRule: Sendable, Equatable {
     self.direction = direction
     self.minimum = minimum
     self.maximum = maximum
+    self.lossSeverity = lossSeverity
   }
 
   /// The rule for `instrument` with METHODS.md's defaults: criterion 1 is `sg_crit1` when given, else the
@@ -70,7 +81,8 @@ public struct SuddenGainRule: Sendable, Equatable {
     guard let points = Self.defaultPoints(for: instrument, parameters: parameters) else { return nil }
     self.init(
       points: points, proportion: parameters.suddenGainProportion, meanDifferenceTest: true,
-      direction: instrument.direction, minimum: instrument.minimum, maximum: instrument.maximum)
+      direction: instrument.direction, minimum: instrument.minimum, maximum: instrument.maximum,
+      lossSeverity: parameters.suddenLossSeverity)
   }
 
   /// Criterion 1 in points for `instrument`: `sg_crit1`, else the registry's reliable-change points, else
@@ -102,7 +114,9 @@ public struct SuddenChange: Sendable, Equatable {
   /// `|x_{N+1} - x_N|` in score points, positive for gains and losses alike (suddengains'
   /// `sg_magnitude` is `x_N - x_{N+1}`, negative for a loss on a lower-is-better scale).
   public var magnitude: Double
-  /// `magnitude / severity`, the share of criterion 2 (for a loss: of the room left to worsen), in (0, 1].
+  /// `magnitude / severity`, the share of criterion 2 (for a loss: of the pre-loss severity, or of the
+  /// room left to worsen under the mirrored rule); above 0, above 1 for a large loss; NaN for a loss
+  /// from a severity of 0 (a client at the floor), which criterion 2 lets through.
   public var proportion: Double
   /// Mean of the observed scores at sessions N-2..N and N+1..N+3 (score points).
   public var preMean: Double
@@ -252,11 +266,15 @@ extension SuddenGainRule {
       let magnitude = abs(change)
       // Criterion 1.
       guard magnitude >= points else { continue }
-      // Criterion 2: room to improve (gain) or to worsen (loss) from x_N.
+      // Criterion 2: a share of the severity at x_N (a gain; a loss by default), or of the room left to
+      // worsen (a loss under the mirrored rule).
       let towardsMinimum = before - minimum
       let towardsMaximum = maximum - before
-      let room = (kind == .gain) == (direction == .lowerIsBetter) ? towardsMinimum : towardsMaximum
-      guard room > 0, magnitude >= proportion * room else { continue }
+      let severity = direction == .lowerIsBetter ? towardsMinimum : towardsMaximum
+      let mirrored = kind == .loss && lossSeverity == .room
+      let room = mirrored ? (direction == .lowerIsBetter ? towardsMaximum : towardsMinimum) : severity
+      let atTheFloor = kind == .loss && !mirrored && room == 0
+      guard room > 0 || atTheFloor, magnitude >= proportion * room else { continue }
       // Criterion 3.
       let sign = kind == .gain ? dir : -dir
       if meanDifferenceTest {
@@ -284,7 +302,8 @@ extension SuddenGainRule {
       }
       events.append(
         SuddenChange(
-          kind: kind, session: sessions[s0 + i + 1], magnitude: magnitude, proportion: magnitude / room,
+          kind: kind, session: sessions[s0 + i + 1], magnitude: magnitude,
+          proportion: atTheFloor ? .nan : magnitude / room,
           preMean: pre.mean, postMean: post.mean, preCount: Int8(pre.count), postCount: Int8(post.count),
           reversed: reversalSession != nil, reversalSession: reversalSession))
     }

@@ -14,7 +14,7 @@ public struct SeriesResult: Sendable {
   @CompactCount public var scoreCount = 0
   public var firstSession: Int32?
   public var lastSession: Int32?
-  /// First and last score dates (`ScoreRows.noDate` when undated).
+  /// Dates of the first and last observed scores (`ScoreRows.noDate` when undated or none observed).
   public var firstDate = ScoreRows.noDate
   public var lastDate = ScoreRows.noDate
   /// First and last observed score (NaN when none): intake and latest (last observation carried forward).
@@ -162,7 +162,7 @@ public struct Analyzer: Sendable {
           ?? change.standardErrorOfDifference.map {
             SuddenGainRule(
               points: 1.96 * $0, proportion: parameters.suddenGainProportion, direction: instrument.direction,
-              minimum: instrument.minimum, maximum: instrument.maximum)
+              minimum: instrument.minimum, maximum: instrument.maximum, lossSeverity: parameters.suddenLossSeverity)
           }
       case .alliance:
         if let rule = AllianceRuptureRule(instrument: instrument, pool: pools[i], parameters: parameters) {
@@ -319,20 +319,25 @@ public struct Analyzer: Sendable {
 
 extension Analyzer {
   /// A series' result before classification: the number of observed scores, the first and last
-  /// observed score (intake and latest) with their sessions, and the first and last dates.
+  /// observed score (intake and latest) with their sessions and dates (rows whose score is missing
+  /// count for none of them).
   static func counts(of series: Series, in table: SeriesTable) -> SeriesResult {
     var r = SeriesResult()
+    var first = -1
+    var last = -1
     for k in series.scores where !table.score[k].isNaN {
       if r.scoreCount == 0 {
         r.intake = table.score[k]
         r.firstSession = table.session[k]
+        first = k
       }
       r.latest = table.score[k]
       r.lastSession = table.session[k]
+      last = k
       r.scoreCount += 1
     }
-    if let first = series.scores.first { r.firstDate = table.date[first] }
-    if let last = series.scores.last { r.lastDate = table.date[last] }
+    if first >= 0 { r.firstDate = table.date[first] }
+    if last >= 0 { r.lastDate = table.date[last] }
     return r
   }
 

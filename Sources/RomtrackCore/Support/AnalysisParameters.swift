@@ -76,6 +76,24 @@ public struct AnalysisParameters: Sendable, Equatable {
     case clinical
   }
 
+  /// `sl_crit2`: what a sudden loss's criterion 2 is a share of (METHODS.md section 7).
+  public enum SuddenLossSeverity: String, Sendable, CaseIterable {
+    /// The pre-loss severity, as for a gain (`x_N - min` where lower is better): suddengains'
+    /// `identify_sl` and the literature.
+    case severity
+    /// The room left to worsen (`max - x_N` where lower is better): the gain rule on the mirrored scale.
+    case room
+  }
+
+  /// `ha_categories`: how the combined categories are formed under `rci_method HA` (METHODS.md section 2).
+  public enum HagemanArrindellCategories: String, Sendable, CaseIterable {
+    /// As for every method: the latest score against the cutoff, five categories (romtrack's default).
+    case cutoff
+    /// As the R package clinicalsignificance: the latest score's own true-score test against the cutoff
+    /// (`cs_indiv`), recovered only from the clinical range, never harmed.
+    case clinicalsignificance
+  }
+
   /// `time`: the time axis of the per-series trajectories (METHODS.md section 3).
   public enum TrajectoryTime: String, Sendable, CaseIterable {
     /// Session number.
@@ -110,6 +128,8 @@ public struct AnalysisParameters: Sendable, Equatable {
   public var cutoffRule: CutoffRule = .registry
   /// `cutoff_b_sd`, default `functional`.
   public var cutoffBSD: CutoffBSD = .functional
+  /// `ha_categories`, default `cutoff`; only read with `rci_method HA` and a research cutoff.
+  public var hagemanArrindellCategories: HagemanArrindellCategories = .cutoff
   /// `pair`, default PHQ9 + GAD7: two different outcome instruments of the registry.
   public var pair = InstrumentPair("PHQ9", "GAD7")
 
@@ -148,6 +168,9 @@ public struct AnalysisParameters: Sendable, Equatable {
   public var suddenGainPoints: Double? = nil
   /// `sg_crit2`, default 0.25: the gain's minimum share of the pre-gain severity, in (0, 1].
   public var suddenGainProportion: Double = 0.25
+  /// `sl_crit2`, default `severity`: a sudden loss's criterion 2 as a share of the pre-loss severity
+  /// (suddengains), or `room`, of the room left to worsen (the mirrored rule).
+  public var suddenLossSeverity: SuddenLossSeverity = .severity
 
   // MARK: - Alliance (section 8)
 
@@ -205,10 +228,11 @@ public struct AnalysisParameters: Sendable, Equatable {
 
   /// Every config key, in the order of METHODS.md.
   public static let keys: [String] = [
-    "rci_sd", "rci_method", "cutoff", "cutoff_b_sd", "pair", "time", "signal_yellow", "signal_red",
+    "rci_sd", "rci_method", "cutoff", "cutoff_b_sd", "ha_categories", "pair", "time", "signal_yellow", "signal_red",
     "etr_min_series",
     "stall_min_sessions", "stall_window", "review_session", "refer_sessions", "sg_crit1", "sg_crit2",
-    "rupture_sd", "repair_window", "rupture_points", "lost_contact_days", "ended_after_days", "max_reject_rate", "na", "date_format",
+    "sl_crit2", "rupture_sd", "repair_window", "rupture_points", "lost_contact_days", "ended_after_days",
+    "max_reject_rate", "na", "date_format",
     "suppress",
   ]
 
@@ -225,6 +249,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "rci_method": changed.reliableChangeMethod = try Self.choice(key, value.uppercased())
     case "cutoff": changed.cutoffRule = try Self.choice(key, value.lowercased())
     case "cutoff_b_sd": changed.cutoffBSD = try Self.choice(key, value.lowercased())
+    case "ha_categories": changed.hagemanArrindellCategories = try Self.choice(key, value.lowercased())
     case "time": changed.trajectoryTime = try Self.choice(key, value.lowercased())
     case "signal_yellow": changed.signalYellow = try Self.number(key, value)
     case "signal_red": changed.signalRed = try Self.number(key, value)
@@ -237,6 +262,7 @@ public struct AnalysisParameters: Sendable, Equatable {
       let none = ["", "none", "null", "~"].contains(value.lowercased())
       changed.suddenGainPoints = none ? nil : try Self.number(key, value)
     case "sg_crit2": changed.suddenGainProportion = try Self.number(key, value)
+    case "sl_crit2": changed.suddenLossSeverity = try Self.choice(key, value.lowercased())
     case "rupture_sd": changed.ruptureSD = try Self.number(key, value)
     case "repair_window": changed.repairWindow = try Self.count(key, value)
     case "rupture_points":
@@ -275,6 +301,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "rci_method": reliableChangeMethod.rawValue
     case "cutoff": cutoffRule.rawValue
     case "cutoff_b_sd": cutoffBSD.rawValue
+    case "ha_categories": hagemanArrindellCategories.rawValue
     case "time": trajectoryTime.rawValue
     case "signal_yellow": RegistryText.number(signalYellow)
     case "signal_red": RegistryText.number(signalRed)
@@ -285,6 +312,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "refer_sessions": String(referSessions)
     case "sg_crit1": suddenGainPoints.map(RegistryText.number) ?? "none"
     case "sg_crit2": RegistryText.number(suddenGainProportion)
+    case "sl_crit2": suddenLossSeverity.rawValue
     case "rupture_sd": RegistryText.number(ruptureSD)
     case "repair_window": String(repairWindow)
     case "rupture_points": rupturePoints.map(RegistryText.number) ?? "reliable"

@@ -5,10 +5,13 @@ import RomtrackCore
 /// For sudden changes `pre_mean` and `post_mean` are the means of the windows before and after the
 /// change and `reversal` says whether it was later reversed; for ruptures they are the score before
 /// the drop and at it, and `repaired` says whether it recovered within the repair window.
+/// `clinician_id` and `site` are the episode's (those of its latest score, as in clients.csv); `date` is
+/// the date of the event's session, empty when the input has no dates. docs/data-dictionary.md defines
+/// every column.
 public enum EventsFile {
   public static let header = [
     "client_id", "episode_id", "instrument", "type", "session", "magnitude", "proportion", "pre_mean",
-    "post_mean", "reversal", "repaired",
+    "post_mean", "reversal", "repaired", "clinician_id", "site", "date",
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
@@ -37,8 +40,18 @@ public enum EventsFile {
       w.score(event.postMean)
       w.flag(event.reversal)
       w.flag(event.repaired)
+      cells.clinicians.append(Int(episode.clinician), to: &w)
+      cells.sites.append(Int(episode.site), to: &w)
+      w.date(date(of: event.session, in: series.scores, table: table))
       w.endRow()
     }
     return w.finish()
+  }
+
+  /// The date of `session` among a series' scores (its rows are in session order, each session once);
+  /// `ScoreRows.noDate` when the input has no dates.
+  static func date(of session: Int32, in scores: Range<Int>, table: SeriesTable) -> Int32 {
+    for k in scores where table.session[k] == session { return table.date[k] }
+    return ScoreRows.noDate
   }
 }

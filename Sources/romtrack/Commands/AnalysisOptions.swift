@@ -16,6 +16,9 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp("SD in cutoff b: functional (default) or clinical (as the R package clinicalsignificance).", valueName: "functional|clinical"))
   var cutoffBSd: String?
 
+  @Option(help: ArgumentHelp("Categories under --rci-method HA with a cutoff a, b or c: cutoff (default, as every method) or clinicalsignificance (the latest score's own HA test against the cutoff, no harmed, as the R package).", valueName: "cutoff|clinicalsignificance"))
+  var haCategories: String?
+
   @Option(help: ArgumentHelp("The two measures paired for NHS Talking Therapies flags (default PHQ9,GAD7).", valueName: "A,B"))
   var pair: String?
 
@@ -49,6 +52,9 @@ struct AnalysisOptions: ParsableArguments {
   @Option(name: .customLong("sg-crit2"), help: ArgumentHelp("Sudden gain criterion 2: share of the pre-gain severity (default 0.25).", valueName: "share"))
   var sgCrit2: String?
 
+  @Option(name: .customLong("sl-crit2"), help: ArgumentHelp("Sudden loss criterion 2: a share of the pre-loss severity (severity, default, as suddengains) or of the room left to worsen (room, the mirrored rule).", valueName: "severity|room"))
+  var slCrit2: String?
+
   @Option(help: ArgumentHelp("A rupture is a drop of at least this many within-client SDs (default 1.0).", valueName: "sd"))
   var ruptureSd: String?
 
@@ -65,11 +71,12 @@ struct AnalysisOptions: ParsableArguments {
   var values: [(key: String, text: String?)] {
     [
       ("rci_sd", rciSd), ("rci_method", rciMethod), ("cutoff", cutoff), ("cutoff_b_sd", cutoffBSd),
+      ("ha_categories", haCategories),
       ("pair", pair), ("time", time), ("signal_yellow", signalYellow), ("signal_red", signalRed),
       ("etr_min_series", etrMinSeries),
       ("stall_min_sessions", stallMinSessions), ("stall_window", stallWindow),
       ("review_session", reviewSession), ("refer_sessions", referSessions), ("sg_crit1", sgCrit1),
-      ("sg_crit2", sgCrit2), ("rupture_sd", ruptureSd), ("repair_window", repairWindow),
+      ("sg_crit2", sgCrit2), ("sl_crit2", slCrit2), ("rupture_sd", ruptureSd), ("repair_window", repairWindow),
       ("rupture_points", rupturePoints), ("lost_contact_days", lostContactDays),
     ]
   }

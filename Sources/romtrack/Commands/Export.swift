@@ -137,6 +137,8 @@ struct Export: ParsableCommand {
     Pseudonyms: clinician (and, in clients.csv, client and episode) ids are HMAC-SHA256 codes
     keyed with the practice's secret salt: stable across exports made with the same salt,
     meaningless without it. clients.csv has months, not dates.
+    Every column of every file (type, unit, empty cells, definition): docs/data-dictionary.md
+    in the romtrack repository.
 
     """
   }
