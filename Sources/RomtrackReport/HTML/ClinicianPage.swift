@@ -57,6 +57,7 @@ public enum ClinicianPage {
       w.raw(" · episode ")
       w.text(c.episodeID(e))
     }
+    ClientSheets.writeLink(&w, c, episode: e)
     w.raw(" <span class=\"tag urgent\">")
     w.text(ReasonWords.urgencyWords[urgency] ?? "")
     w.raw("</span></h3><p class=\"muted\">")
@@ -123,6 +124,7 @@ public enum ClinicianPage {
       marker: instrument.kind == .outcome ? "dot-outcome" : "dot-alliance")
     w.raw("<figcaption>")
     caption(&w, instrument, r)
+    ReportContent.writeGoal(&w, c, series: s)
     w.text(instrument.direction == .lowerIsBetter ? " (lower is better)" : " (higher is better)")
     if instrument.kind == .outcome {
       w.raw(" ")
@@ -197,8 +199,10 @@ public enum ClinicianPage {
     w.raw("<tbody>")
     for e in c.caseloads[k] {
       let episode = c.table.episodes[e]
-      w.raw("<tr>")
-      PageFrame.cell(&w, c.clientID(e))
+      w.raw("<tr><td>")
+      w.text(c.clientID(e))
+      ClientSheets.writeLink(&w, c, episode: e)
+      w.raw("</td>")
       PageFrame.cell(&w, c.episodeID(e))
       w.raw("<td>")
       w.date(episode.firstDate)
@@ -215,6 +219,7 @@ public enum ClinicianPage {
         if listed > 0 { w.raw("; ") }
         listed += 1
         w.text(c.instrument(ofSeries: s).name)
+        ReportContent.writeGoal(&w, c, series: s)
         w.raw(" ")
         w.score(r.intake)
         w.raw(" → ")
