@@ -4,8 +4,9 @@
 .PHONY: report test setup build fuzz bench-ingest bench-analytics bench-model bench-report bench-compare
 
 # The monthly report of the bundled sample data (data/sample/) into reports/<period>/.
+# With the progress sheets of three clients (ExampleReportTests.sheetFlags).
 report: build
-	.build/release/romtrack report
+	.build/release/romtrack report --sheet-client C000129 --sheet-client C000194 --sheet-client C000229
 
 # The whole test suite: unit, property and end-to-end tests.
 test: setup

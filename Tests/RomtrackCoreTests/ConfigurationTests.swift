@@ -147,7 +147,7 @@ struct ConfigurationTests {
     let registry = configuration.registry
     #expect(configuration.source == "romtrack.yml")
     #expect(
-      registry.names == ["PHQ9", "GAD7", "OQ45", "ORS", "CORE10", "COREOM", "BDI2", "SRS", "WAISR", "K10", "HAQ"])
+      registry.names == ["PHQ9", "GAD7", "OQ45", "ORS", "CORE10", "COREOM", "BDI2", "SRS", "WAISR", "GBO", "K10", "HAQ"])
 
     var bdi2 = Instrument.bdi2
     bdi2.clinicalCutoff = Cutoff(.atLeast, 14)
@@ -271,7 +271,7 @@ struct ConfigurationTests {
         == "romtrack.yml:3: instruments[0].clinical_norm.s: unknown key (did you mean sd?)")
     #expect(
       failure("colour: blue\n")
-        == "romtrack.yml:1: colour: unknown key; expected one of instruments, parameters")
+        == "romtrack.yml:1: colour: unknown key; expected one of instruments, parameters, client_sheet_wording")
   }
 
   @Test("Values that cannot be read are errors naming the key and the value")
@@ -460,7 +460,7 @@ struct ConfigurationTests {
   func pairChecks() {
     #expect(
       failure("parameters:\n  pair: [PHQ9, GAD8]\n")
-        == "romtrack.yml:2: parameters.pair: unknown instrument `GAD8`; known: PHQ9, GAD7, OQ45, ORS, CORE10, COREOM, BDI2, SRS, WAISR"
+        == "romtrack.yml:2: parameters.pair: unknown instrument `GAD8`; known: PHQ9, GAD7, OQ45, ORS, CORE10, COREOM, BDI2, SRS, WAISR, GBO"
     )
     #expect(
       failure("parameters:\n  pair: [PHQ9, SRS]\n")

@@ -77,10 +77,21 @@ struct RegistryTests {
   // Talking Therapies via PMC8411661 table 1; the OQ-45.2 manual; PCOMS; Barkham et al. 2013; Connell et
   // al. 2007; Hatcher & Gillaspy 2006), not values read back from the code.
 
-  @Test("The built-ins are exactly the instruments of INSTRUMENTS.md, in its order")
+  @Test("The built-ins are exactly the instruments of INSTRUMENTS.md, in its order, then GBO")
   func builtInNames() {
-    #expect(registry.names == ["PHQ9", "GAD7", "OQ45", "ORS", "CORE10", "COREOM", "BDI2", "SRS", "WAISR"])
+    #expect(registry.names == ["PHQ9", "GAD7", "OQ45", "ORS", "CORE10", "COREOM", "BDI2", "SRS", "WAISR", "GBO"])
     #expect(registry.instruments.allSatisfy { $0.reliability == nil && $0.referenceSD == nil })
+  }
+
+  @Test("GBO: 0-10, higher better, no cutoff, reliable change 2.45 points (Edbrooke-Childs et al. 2015)")
+  func gbo() throws {
+    let gbo = try #require(registry.instrument(named: "goal based outcomes"))
+    #expect(gbo.name == "GBO" && gbo.kind == .outcome)
+    #expect(gbo.minimum == 0 && gbo.maximum == 10)
+    #expect(gbo.direction == .higherIsBetter)
+    #expect(gbo.clinicalCutoff == nil && gbo.allianceCutoff == nil)
+    #expect(gbo.reliableChangePoints == 2.45)
+    #expect(gbo.source.contains("Edbrooke-Childs"))
   }
 
   @Test("PHQ-9: 0-27, lower better, caseness >= 10, reliable change 6 points")
@@ -278,8 +289,9 @@ struct RegistryTests {
     #expect(lines.count == 1 + registry.instruments.count)
     #expect(lines[0].hasPrefix("name    aliases"))
     #expect(lines[0].hasSuffix("alliance cutoff"))
-    #expect(lines[1] == "PHQ9    PHQ-9           outcome   0-27   lower   >= 10            6 points         -")
-    #expect(lines[8] == "SRS     -               alliance  0-40   higher  -                -                < 36")
+    // The aliases column is as wide as the longest list of aliases: GBO's "Goal Based Outcomes".
+    #expect(lines[1] == "PHQ9    PHQ-9                outcome   0-27   lower   >= 10            6 points         -")
+    #expect(lines[8] == "SRS     -                    alliance  0-40   higher  -                -                < 36")
     let kindColumn = lines[0].range(of: "kind")!.lowerBound.utf16Offset(in: lines[0])
     for line in lines.dropFirst() {
       let offset = line.range(of: "outcome")?.lowerBound ?? line.range(of: "alliance")!.lowerBound
@@ -307,7 +319,7 @@ struct RegistryTests {
     }
     let message = UnknownInstrumentError(name: "PHQ8", knownNames: registry.names).description
     #expect(
-      message == "unknown instrument `PHQ8`; known instruments: PHQ9, GAD7, OQ45, ORS, CORE10, COREOM, BDI2, SRS, WAISR"
+      message == "unknown instrument `PHQ8`; known instruments: PHQ9, GAD7, OQ45, ORS, CORE10, COREOM, BDI2, SRS, WAISR, GBO"
     )
   }
 }

@@ -89,6 +89,8 @@ struct ParsedColumns {
   var score: ColumnBuffer<Double>
   var episodeEnd: ColumnBuffer<Int32>
   var line: ColumnBuffer<UInt32>
+  /// Only for files with a `goal_id` column; it grows as rows come and stays empty otherwise.
+  var goal: ColumnBuffer<UInt32>
 
   /// Columns that own no memory yet.
   init() {
@@ -102,6 +104,7 @@ struct ParsedColumns {
     score = .init()
     episodeEnd = .init()
     line = .init()
+    goal = .init()
   }
 
   init(capacity: Int, expected: Int? = nil) {
@@ -115,6 +118,7 @@ struct ParsedColumns {
     score = .init(capacity: capacity, expected: expected)
     episodeEnd = .init(capacity: capacity, expected: expected)
     line = .init(capacity: capacity, expected: expected)
+    goal = .init()
   }
 
   var count: Int { client.count }
@@ -131,5 +135,6 @@ struct ParsedColumns {
     score.deallocate()
     episodeEnd.deallocate()
     line.deallocate()
+    goal.deallocate()
   }
 }

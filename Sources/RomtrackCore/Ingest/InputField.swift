@@ -12,6 +12,9 @@ public enum InputField: String, CaseIterable, Sendable, Comparable {
   case date
   case score
   case episodeEnd = "episode_end"
+  /// Optional: which of the client's goals a goal-based score (GBO) rates. Each goal is a series of its
+  /// own, like another instrument; rows without it belong to the series with the empty goal.
+  case goalID = "goal_id"
 
   public static func < (lhs: InputField, rhs: InputField) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -16,6 +16,12 @@ struct Merger {
   var episodes = ByteInterner()
   var clinicians = ByteInterner(capacity: 256)
   var sites = ByteInterner(capacity: 16)
+  /// `goal_id` texts, the empty one first (id 0: no goal), so rows of files without the column are 0.
+  var goals: ByteInterner = {
+    var goals = ByteInterner(capacity: 16)
+    _ = goals.intern(UnsafePointer(bitPattern: 1)!, 0)
+    return goals
+  }()
   /// The rows of every part of every file so far, in input order.
   private var parts: [ParsedColumns] = []
   /// Per part and id column, the shared id of each part-local id; nil where they are the same.
@@ -23,6 +29,7 @@ struct Merger {
   private var episodeMaps: [[UInt32]?] = []
   private var clinicianMaps: [[UInt32]?] = []
   private var siteMaps: [[UInt32]?] = []
+  private var goalMaps: [[UInt32]?] = []
   private var fileRows: [Range<Int>] = []
   private var count = 0
 
@@ -44,6 +51,7 @@ struct Merger {
       episodeMaps.append(remap(parsers[k].episodes, into: &episodes))
       clinicianMaps.append(remap(parsers[k].clinicians, into: &clinicians))
       siteMaps.append(remap(parsers[k].sites, into: &sites))
+      goalMaps.append(remap(parsers[k].goals, into: &goals))
       parts.append(parsers[k].rows)
       parsers[k].rows = ParsedColumns()
       rejects.append(contentsOf: parsers[k].rejects)
@@ -62,6 +70,7 @@ struct Merger {
       }
       return ColumnJoin(parts: buffers, maps: maps)
     }
+    let goal = goalJob()  // first: it reads the parts' row counts
     let client = job(\.client, maps: clientMaps)
     let episode = job(\.episode, maps: episodeMaps)
     let clinician = job(\.clinician, maps: clinicianMaps)
@@ -73,7 +82,7 @@ struct Merger {
     let episodeEnd = job(\.episodeEnd)
     let line = job(\.line)
     parts = []
-    let jobs: [any ColumnJoining] = [client, episode, clinician, site, score, instrument, session, date, episodeEnd, line]
+    let jobs: [any ColumnJoining] = [client, episode, clinician, site, score, instrument, session, date, episodeEnd, line] + (goal.map { [$0] } ?? [])
     DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0].run() }
     var rows = ScoreRows()
     rows.client = client.result
@@ -86,8 +95,26 @@ struct Merger {
     rows.score = score.result
     rows.episodeEnd = episodeEnd.result
     rows.line = line.result
+    if let goal { rows.goal = goal.result }
     rows.fileRows = fileRows
     return rows
+  }
+
+  /// The join of the `goal_id` column, or `nil` when no file has one. Parts of files without the
+  /// column get goal 0 (the empty goal) on every row.
+  private mutating func goalJob() -> ColumnJoin<UInt32>? {
+    guard parts.contains(where: { $0.goal.count > 0 }) else { return nil }
+    let buffers = parts.indices.map { k in
+      var buffer = parts[k].goal
+      parts[k].goal = ColumnBuffer()
+      if buffer.count < parts[k].count {
+        buffer.deallocate()
+        buffer = ColumnBuffer(capacity: parts[k].count)
+        for _ in 0..<parts[k].count { buffer.append(0) }
+      }
+      return buffer
+    }
+    return ColumnJoin(parts: buffers, maps: goalMaps)
   }
 
   func names() -> NameTables {
@@ -96,6 +123,7 @@ struct Merger {
     names.episodes = (0..<episodes.count).map { episodes.string(UInt32($0)) }
     names.clinicians = (0..<clinicians.count).map { clinicians.string(UInt32($0)) }
     names.sites = (0..<sites.count).map { sites.string(UInt32($0)) }
+    names.goals = (0..<goals.count).map { goals.string(UInt32($0)) }
     return names
   }
 }

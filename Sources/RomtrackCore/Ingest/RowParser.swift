@@ -17,7 +17,7 @@ struct RowParser {
   // Column positions, -1 when absent.
   let clientColumn: Int, episodeColumn: Int, clinicianColumn: Int, siteColumn: Int
   let instrumentColumn: Int, sessionColumn: Int, dateColumn: Int, scoreColumn: Int
-  let episodeEndColumn: Int
+  let episodeEndColumn: Int, goalColumn: Int
 
   var rows = ParsedColumns()
   var rejects: [Reject] = []
@@ -25,6 +25,7 @@ struct RowParser {
   var episodes = ByteInterner()
   var clinicians = ByteInterner(capacity: 64)
   var sites = ByteInterner(capacity: 16)
+  var goals = ByteInterner(capacity: 16)
   var instrumentNames = ByteInterner(capacity: 16)
   /// Registry index for each distinct instrument text (-1 unknown).
   var instrumentOfName: [Int] = []
@@ -67,6 +68,7 @@ struct RowParser {
     dateColumn = column(.date)
     scoreColumn = column(.score)
     episodeEndColumn = column(.episodeEnd)
+    goalColumn = column(.goalID)
   }
 
   private mutating func reject(
@@ -283,6 +285,12 @@ struct RowParser {
     (q, s, e) = siteColumn >= 0 ? span(scanner, siteColumn, p) : (p, 0, 0)
     let site = sites.internPadded(q + s, e - s)
     if !sites.isValid(site) { invalidText = invalidText ?? ("site", siteColumn) }
+    var goal: UInt32 = 0
+    if goalColumn >= 0 {
+      (q, s, e) = span(scanner, goalColumn, p)
+      goal = goals.internPadded(q + s, e - s)
+      if !goals.isValid(goal) { invalidText = invalidText ?? ("goal_id", goalColumn) }
+    }
     if let invalidText {
       (q, s, e) = span(scanner, invalidText.column, p)
       let problem = FieldValues.textProblem(q, s, e) ?? "is not valid UTF-8"
@@ -300,6 +308,7 @@ struct RowParser {
     rows.score.append(score)
     rows.episodeEnd.append(episodeEnd)
     rows.line.append(UInt32(truncatingIfNeeded: line))
+    if goalColumn >= 0 { rows.goal.append(goal) }
   }
 }
 

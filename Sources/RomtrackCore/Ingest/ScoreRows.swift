@@ -18,6 +18,9 @@ public struct ScoreRows: Sendable {
   public var date = Column<Int32>()
   public var score = Column<Double>()
   public var episodeEnd = Column<Int32>()
+  /// Id of each row's `goal_id` text in `NameTables.goals`; empty (no values at all) when no input
+  /// file has a goal column, which is the usual case and costs nothing.
+  public var goal = Column<UInt32>()
   /// Physical line (1-based) of each row in its file.
   public var line = Column<UInt32>()
   /// Rows of each input file.
@@ -46,5 +49,7 @@ public struct NameTables: Sendable {
   public var episodes: [String] = []
   public var clinicians: [String] = []
   public var sites: [String] = []
+  /// `goal_id` texts; id 0 is the empty text (no goal), so a series' `goal` indexes it directly.
+  public var goals: [String] = [""]
   public init() {}
 }

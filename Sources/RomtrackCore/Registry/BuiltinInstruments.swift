@@ -84,8 +84,24 @@ extension Instrument {
     ]
   )
 
-  /// Every built-in instrument, in the order of INSTRUMENTS.md.
+  /// Goal Based Outcomes (CORC; Law 2011): the client rates progress towards each of their own goals
+  /// (usually up to three) from 0, not at all met, to 10, fully met. Each goal is a series of its own
+  /// (the input's `goal_id` column). Reliable change 2.45 points: Edbrooke-Childs et al. (2015), from
+  /// the GBO's test-retest reliability in CORC's data, as CORC uses it. There is no clinical cutoff: a
+  /// goal is the client's own, with no population to compare with.
+  public static let gbo = Instrument(
+    name: "GBO", aliases: ["Goal Based Outcomes"], kind: .outcome, minimum: 0, maximum: 10,
+    direction: .higherIsBetter, reliableChangePoints: 2.45,
+    source: "Edbrooke-Childs, Jacob, Law, Deighton & Wolpert (2015), Child Adolesc Ment Health 20(3):142-148; CORC Goal Based Outcomes (Law 2011)",
+    notes: [
+      "one series per goal: the input's goal_id column names the goal",
+      "no clinical cutoff: each goal is the client's own",
+      "a goal counts as met at 10 (\"goal reached\")",
+    ]
+  )
+
+  /// Every built-in instrument, in the order of INSTRUMENTS.md (GBO, added later, last).
   public static let builtIns: [Instrument] = [
-    phq9, gad7, oq45, ors, core10, coreOM, bdi2, srs, waiSR,
+    phq9, gad7, oq45, ors, core10, coreOM, bdi2, srs, waiSR, gbo,
   ]
 }

@@ -43,6 +43,9 @@ public struct Configuration: Sendable, Equatable {
   public var parameters: AnalysisParameters
   /// The config file as the user named it; `nil` for the built-in defaults.
   public var source: String?
+  /// `client_sheet_wording:` a practice's own wording of the clients' progress sheets, as a path
+  /// relative to the config file's folder (or absolute); `nil` for romtrack's own words.
+  public var clientSheetWording: String?
 
   public init(
     registry: InstrumentRegistry = .builtIn, parameters: AnalysisParameters = .defaults,
@@ -152,19 +155,26 @@ private struct ConfigurationReader {
     }
     var instrumentsNode: Node?
     var parametersNode: Node?
+    var wording: String?
     for (keyNode, value) in top {
       let key = try keyText(keyNode, "")
       switch key {
       case "instruments": instrumentsNode = value
       case "parameters": parametersNode = value
+      case "client_sheet_wording": wording = try self.text(value, key)
       default:
-        throw self.error(key, keyNode, unknownKey(key, ["instruments", "parameters"]))
+        throw self.error(key, keyNode, unknownKey(key, ["instruments", "parameters", "client_sheet_wording"]))
       }
     }
     // Instruments first, whatever the order in the file: `pair` is checked against the final registry.
     if let instrumentsNode { try readInstruments(instrumentsNode) }
     try readParameters(parametersNode)
-    return Configuration(registry: registry, parameters: parameters, source: file)
+    var configuration = Configuration(registry: registry, parameters: parameters, source: file)
+    configuration.clientSheetWording = wording.map { path in
+      guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
+      return String(file[...slash]) + path
+    }
+    return configuration
   }
 
   // MARK: - Instruments

@@ -40,7 +40,8 @@ public struct SeriesBuild: Sendable {
 /// Groups rows into client x episode x instrument series ordered in time (METHODS.md, "series").
 ///
 /// 1. Rows dated after the as-of date are set aside.
-/// 2. Rows are grouped by (client, episode) and then by instrument, numbered in order of first appearance.
+/// 2. Rows are grouped by (client, episode) and then by instrument (and goal, where the input has a
+///    `goal_id` column), numbered in order of first appearance.
 /// 3. A counting sort puts each series' rows together; each series is then sorted by session number,
 ///    or by date where some row has no session number (sessions are then counted 1, 2, ... by date).
 ///    A series where some rows have neither a session number usable for ordering nor a date to fall
@@ -75,6 +76,10 @@ public struct SeriesBuilder: Sendable {
     var clientOfEpisode: [UInt32] = []
     var nameOfEpisode: [UInt32] = []
     var seriesOfRow = [Int32].filledInParallel(-1, count: n)
+    // Goal ids only where some file has a `goal_id` column.
+    let hasGoals = n > 0 && rows.goal.count == n
+    var goalKeys = PairNumbering(parents: hasGoals ? 1 << 12 : 0)
+    var goalOfSeries: [UInt32] = []
     var afterAsOf = 0
     // The series last seen for each instrument, and its episode: rows of one episode usually come
     // together, so most rows find their series here without hashing.
@@ -99,17 +104,28 @@ public struct SeriesBuilder: Sendable {
       var series = recentSeries[instrument]
       if recentEpisode[instrument] != episode {
         series = seriesKeys.id(parent: episode, label: UInt32(instrument))
-        if series == episodeOfSeries.count {
+        if !hasGoals, series == episodeOfSeries.count {
           episodeOfSeries.append(Int32(episode))
           instrumentOfSeries.append(UInt16(instrument))
         }
         recentEpisode[instrument] = episode
         recentSeries[instrument] = series
       }
+      if hasGoals {
+        // The goal is one more key: (episode, instrument) first, then its goals.
+        let goal = rows.goal[i]
+        series = goalKeys.id(parent: series, label: goal)
+        if series == episodeOfSeries.count {
+          episodeOfSeries.append(Int32(episode))
+          instrumentOfSeries.append(UInt16(instrument))
+          goalOfSeries.append(goal)
+        }
+      }
       seriesOfRow[i] = Int32(series)
     }
     episodeKeys = PairNumbering(parents: 0)
     seriesKeys = PairNumbering(parents: 0)
+    goalKeys = PairNumbering(parents: 0)
     rows.client = Column()
     rows.episode = Column()
     rows.instrument = Column()
@@ -122,9 +138,14 @@ public struct SeriesBuilder: Sendable {
     }
     var episodeRank = [Int32](repeating: 0, count: episodeCount)
     for (rank, e) in episodeOrder.enumerated() { episodeRank[e] = Int32(rank) }
-    let seriesOrder = (0..<seriesCount).sorted {
-      (episodeRank[Int(episodeOfSeries[$0])], instrumentOfSeries[$0]) < (episodeRank[Int(episodeOfSeries[$1])], instrumentOfSeries[$1])
-    }
+    let seriesOrder = hasGoals
+      ? (0..<seriesCount).sorted {
+        (episodeRank[Int(episodeOfSeries[$0])], instrumentOfSeries[$0], goalOfSeries[$0])
+          < (episodeRank[Int(episodeOfSeries[$1])], instrumentOfSeries[$1], goalOfSeries[$1])
+      }
+      : (0..<seriesCount).sorted {
+        (episodeRank[Int(episodeOfSeries[$0])], instrumentOfSeries[$0]) < (episodeRank[Int(episodeOfSeries[$1])], instrumentOfSeries[$1])
+      }
     var seriesRank = [Int32](repeating: 0, count: seriesCount)
     for (rank, s) in seriesOrder.enumerated() { seriesRank[s] = Int32(rank) }
 

@@ -114,7 +114,8 @@ extension SeriesBuilder {
           nextEpisode += 1
         }
         (series.baseAddress! + nextSeries).initialize(to: Series(
-          episode: nextEpisode - 1, instrument: instrumentOfSeries[original], scores: first..<kept, timeAxis: axis))
+          episode: nextEpisode - 1, instrument: instrumentOfSeries[original], scores: first..<kept, timeAxis: axis,
+          goal: rows.goal.count > 0 ? rows.goal[Int(order[starts[rank]])] : 0))
         nextSeries += 1
 
         // Episode attributes from every row of this series (dropped duplicates carry the same values).

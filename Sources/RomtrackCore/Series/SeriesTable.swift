@@ -42,7 +42,7 @@ public struct Episode: Sendable, Equatable {
   public var ending: EpisodeEnding
 }
 
-/// One client's scores on one instrument in one episode, in time order.
+/// One client's scores on one instrument (and goal) in one episode, in time order.
 public struct Series: Sendable, Equatable {
   /// Index into `SeriesTable.episodes`.
   public var episode: Int
@@ -51,6 +51,9 @@ public struct Series: Sendable, Equatable {
   /// The series' scores: a range of `SeriesTable.session`, `.date` and `.score`.
   public var scores: Range<Int>
   public var timeAxis: TimeAxis
+  /// The goal a goal-based series rates: an index into `NameTables.goals`, 0 (the empty goal) for
+  /// every other series. Each goal of an episode is a series of its own.
+  public var goal: UInt32 = 0
 }
 
 /// The output of the series stage: episodes, their series, and every score in series and time order.

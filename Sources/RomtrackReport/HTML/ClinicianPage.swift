@@ -71,6 +71,7 @@ public enum ClinicianPage {
       w.raw(" · episode ")
       w.text(c.episodeID(e))
     }
+    ClientSheets.writeLink(&w, c, episode: e)
     w.raw(" <span class=\"tag urgent\">")
     w.text(ReasonWords.urgencyWords[urgency] ?? "")
     w.raw("</span></h3><p class=\"muted\">")
@@ -167,6 +168,7 @@ public enum ClinicianPage {
       marker: instrument.kind == .outcome ? "dot-outcome" : "dot-alliance")
     w.raw("<figcaption>")
     caption(&w, instrument, r)
+    ReportContent.writeGoal(&w, c, series: s)
     w.text(instrument.direction == .lowerIsBetter ? " (lower is better)" : " (higher is better)")
     if instrument.kind == .outcome {
       w.raw(" ")
@@ -241,8 +243,10 @@ public enum ClinicianPage {
     w.raw("<tbody>")
     for e in c.caseloads[k] {
       let episode = c.table.episodes[e]
-      w.raw("<tr>")
-      PageFrame.cell(&w, c.clientID(e))
+      w.raw("<tr><td>")
+      w.text(c.clientID(e))
+      ClientSheets.writeLink(&w, c, episode: e)
+      w.raw("</td>")
       PageFrame.cell(&w, c.episodeID(e))
       w.raw("<td>")
       w.date(episode.firstDate)
@@ -259,6 +263,7 @@ public enum ClinicianPage {
         if listed > 0 { w.raw("; ") }
         listed += 1
         w.text(c.instrument(ofSeries: s).name)
+        ReportContent.writeGoal(&w, c, series: s)
         w.raw(" ")
         w.score(r.intake)
         w.raw(" → ")

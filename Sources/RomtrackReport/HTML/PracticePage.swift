@@ -18,6 +18,7 @@ public enum PracticePage {
     headline(&w, content)
     trends(&w, content)
     outcomes(&w, content)
+    GoalSection.write(&w, content)
     caseload(&w, content)
     clinicians(&w, content)
     sites(&w, content)

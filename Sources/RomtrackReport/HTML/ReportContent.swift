@@ -24,6 +24,9 @@ public struct ReportContent: Sendable {
   /// `events[eventStart[s]..<eventStart[s + 1]]` are series `s`'s events (the analysis lists them in
   /// series order).
   let eventStart: [Int]
+  /// The episodes whose progress sheets are written (`--client-sheets`, `--sheet-client`): the
+  /// clinician's page links to them.
+  public var clientSheets: Set<Int> = []
 
   public init(
     table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis,

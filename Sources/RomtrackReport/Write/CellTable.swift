@@ -36,6 +36,8 @@ public struct SeriesNameCells: Sendable {
   /// The `reasons` cell of every set of worklist reasons, by the set's raw value: joining the codes
   /// on each of a million rows was a String built and freed per row.
   let reasons: CellTable
+  /// The `goal_id` cell of each goal (the empty one first).
+  let goals: CellTable
 
   public init(names: NameTables, registry: InstrumentRegistry) {
     clients = CellTable(names.clients)
@@ -44,5 +46,6 @@ public struct SeriesNameCells: Sendable {
     sites = CellTable(names.sites)
     instruments = CellTable(registry.instruments.map(\.name))
     reasons = CellTable((0..<(1 << WorklistReason.allCases.count)).map { WorklistReasons(rawValue: UInt16($0)).codes })
+    goals = CellTable(names.goals.isEmpty ? [""] : names.goals)
   }
 }

@@ -1,6 +1,7 @@
 import RomtrackCore
 
-/// clients.csv: one row per series (client x episode x instrument), FORMATS.md.
+/// clients.csv: one row per series (client x episode x instrument, and goal for goal-based
+/// measures), FORMATS.md; `goal_id` last, empty for series without a goal.
 ///
 /// Scores 2 decimals, indices and slopes 4; empty cells where a value does not apply or cannot be
 /// computed (the `diagnostics` column says why). The growth-model columns (eb_intercept, eb_slope on
@@ -15,7 +16,7 @@ public enum ClientsFile {
     "alliance_mean", "low_alliance", "ruptures", "ruptures_repaired", "status", "needs_review",
     "reasons", "tt_caseness", "tt_recovery", "tt_reliable_improvement", "tt_reliable_deterioration",
     "tt_reliable_recovery", "pair_caseness", "pair_recovery", "pair_reliable_improvement",
-    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics", "tier",
+    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics", "tier", "goal_id",
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
@@ -93,6 +94,7 @@ public enum ClientsFile {
       w.flag(pair?.reliableRecovery)
       w.codes(r.diagnostics)
       w.word(r.tier.rawValue)
+      cells.goals.append(Int(table.series[index].goal), to: &w)
       w.endRow()
     }
     return w.finish()

@@ -114,14 +114,16 @@ struct PeriodRun {
 
   static let sampleFolder = "data/sample"
 
-  /// The files named on the command line, or the bundled sample.
+  /// The files named on the command line, or the bundled sample (with its goal ratings, goals.csv,
+  /// when present).
   static func inputFiles(_ input: InputOptions) throws -> [String] {
     if !input.allFiles.isEmpty { return input.allFiles }
     let sample = ["outcomes.csv", "alliance.csv"].map { sampleFolder + "/" + $0 }
     guard sample.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else {
       throw RunFailure.input("no --outcomes or --alliance files given, and no sample data in \(sampleFolder)/ here; run from the romtrack folder or name the files")
     }
-    return sample
+    let goals = sampleFolder + "/goals.csv"
+    return sample + (FileManager.default.fileExists(atPath: goals) ? [goals] : [])
   }
 }
 

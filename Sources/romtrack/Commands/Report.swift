@@ -24,22 +24,34 @@ struct Report: ParsableCommand {
   @Option(help: ArgumentHelp("Output folder (default reports/<period>/), replaced atomically.", valueName: "dir"))
   var out: String?
 
+  @Flag(help: "Also write a progress sheet for each active episode, for the client (clinicians/<id>/clients/), linked from the clinician's page.")
+  var clientSheets = false
+
+  @Option(name: .customLong("sheet-client"), help: ArgumentHelp("Write progress sheets only for this client's active episodes (repeatable; implies --client-sheets).", valueName: "id"))
+  var sheetClients: [String] = []
+
   func run() throws {
     let started = ContinuousClock.now
     var (run, folder) = try PeriodRun.start(input: input, methods: methods, period: period, out: out, defaultRoot: "reports")
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let (table, names, analysis) = (loaded.table, loaded.names, run.analysis)
     Console.progress("writing the report", quiet: input.quiet)
+    var sheetCount = 0
     do {
       let (aggregates, models) = (run.aggregates, run.models)
       let (parameters, reconciliation, inputs, asOf) = (run.parameters, loaded.reconciliation, loaded.files, run.asOf)
       // The pages' content (caseloads in order, events by series) is built on another thread while
       // the CSV files, which do not need it, are written.
+      let sheets = clientSheets || !sheetClients.isEmpty
+      let sheetClients = Set(sheetClients)
+      let wording = try sheets ? Sheet.wording(run.configuration) : .builtIn
       let content = Background {
-        ReportContent(
+        var content = ReportContent(
           table: table, names: names, registry: registry, analysis: analysis, aggregates: aggregates,
           models: models, parameters: parameters, reconciliation: reconciliation, inputs: inputs,
           version: RomtrackVersion.current, asOf: asOf)
+        if sheets { content.clientSheets = Set(ClientSheets.activeEpisodes(content, clients: sheetClients)) }
+        return content
       }
       let rejects = loaded.rejects
       let cells = SeriesNameCells(names: names, registry: registry)
@@ -72,8 +84,16 @@ struct Report: ParsableCommand {
       run.lap("write files")
       try ClinicianPages.write(content.value, into: folder)
       run.lap("write clinician pages")
+      if sheets {
+        try ClientSheets.write(content.value, episodes: ClientSheets.activeEpisodes(content.value, clients: sheetClients), wording: wording, into: folder)
+        run.lap("write client sheets")
+      }
+      sheetCount = content.value.clientSheets.count
       try folder.write("manifest.json", try run.manifest().json())
       try folder.commit()
+    } catch let failure as RunFailure {
+      folder.discard()
+      throw failure
     } catch {
       folder.discard()
       throw RunFailure.internal("could not write \(folder.target.path): \(error)")
@@ -90,6 +110,9 @@ struct Report: ParsableCommand {
       }
       let notes = fit.diagnostics.map(\.code.rawValue).joined(separator: ", ")
       lines.append("ETR model \(model.instrument) (\(model.source)): \(fit.groups) series" + (notes.isEmpty ? "" : "; " + notes))
+    }
+    if clientSheets || !sheetClients.isEmpty {
+      lines.append("progress sheets: \(sheetCount) (one per active episode\(sheetClients.isEmpty ? "" : " of the clients named"), in clinicians/<id>/clients/)")
     }
     lines.append("wrote \(folder.target.path)/: index.html, clinicians/ (one page per clinician), clients.csv, worklist.csv, events.csv, summary.csv, trends.csv, rejects.csv (\(loaded.rejects.count) rows), model.json, manifest.json")
     for line in lines { Console.status(line, quiet: input.quiet) }
