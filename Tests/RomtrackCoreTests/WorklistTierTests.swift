@@ -133,7 +133,7 @@ import Testing
       text += "A,E1,T1,North,PHQ9,\(k + 1),2026-09-\(String(format: "%02d", 1 + 7 * k)),\(score),\n"
     }
     for (day, expected) in [(7, true), (6, false)] {
-      let asOf = CivilDate(year: 2026, month: 10, day: day)
+      let asOf = CivilDate(year: 2026, month: 10, day: day)!
       let loaded = try TestFiles.load(text, series: SeriesOptions(asOf: asOf))
       let r = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table).series[0]
       #expect(r.reasons.contains(.lostContact) == expected, "as of \(asOf)")
@@ -149,19 +149,19 @@ import Testing
   @Test func snapshotSeesOnlyThePast() throws {
     var text = TestFiles.header
     for k in 0..<7 {
-      let date = CivilDate(days: CivilDate(year: 2026, month: 9, day: 1).days + Int32(7 * k))
+      let date = CivilDate(days: CivilDate(year: 2026, month: 9, day: 1)!.days + Int32(7 * k))
       text += "A,E1,T1,North,PHQ9,\(k + 1),\(date),\(20 - k),2026-10-20\n"
     }
     let loaded = try TestFiles.load(text)
-    let september = Snapshot(of: loaded.table, asOf: CivilDate(year: 2026, month: 9, day: 30).days, endedAfterDays: 42)
+    let september = Snapshot(of: loaded.table, asOf: CivilDate(year: 2026, month: 9, day: 30)!.days, endedAfterDays: 42)
     #expect(september.table.score == [20, 19, 18, 17, 16])
     #expect(september.table.episodes.count == 1 && september.origin == [0])
     #expect(september.table.episodes[0].status == .active)
     #expect(september.table.episodes[0].endDate == ScoreRows.noDate)
-    let october = Snapshot(of: loaded.table, asOf: CivilDate(year: 2026, month: 10, day: 31).days, endedAfterDays: 42)
+    let october = Snapshot(of: loaded.table, asOf: CivilDate(year: 2026, month: 10, day: 31)!.days, endedAfterDays: 42)
     #expect(october.table.score.count == 7)
     #expect(october.table.episodes[0].status == .ended && october.table.episodes[0].ending == .discharged)
-    let august = Snapshot(of: loaded.table, asOf: CivilDate(year: 2026, month: 8, day: 31).days, endedAfterDays: 42)
+    let august = Snapshot(of: loaded.table, asOf: CivilDate(year: 2026, month: 8, day: 31)!.days, endedAfterDays: 42)
     #expect(august.table.episodes.isEmpty)
   }
 
@@ -179,7 +179,7 @@ import Testing
   /// by session 5 yes, by 3 no; lead 9 - 4 = 5. Recovered: ever flagged 1 of 1, sensitivity 0 of 1.
   /// Flagged before the last score: episodes 0 and 3, both failures: PPV of `failed` 2 of 2.
   @Test func metricsByHand() throws {
-    let days = [CivilDate(year: 2026, month: 9, day: 1), CivilDate(year: 2026, month: 10, day: 1), CivilDate(year: 2026, month: 11, day: 1)]
+    let days = [CivilDate(year: 2026, month: 9, day: 1)!, CivilDate(year: 2026, month: 10, day: 1)!, CivilDate(year: 2026, month: 11, day: 1)!]
     func outcome(_ change: (inout EpisodeOutcome) -> Void, scores: Int, last: CivilDate) -> EpisodeOutcome {
       var o = EpisodeOutcome()
       change(&o)
@@ -187,18 +187,18 @@ import Testing
       o.lastDate = last.days
       return o
     }
-    let sep20 = CivilDate(year: 2026, month: 9, day: 20)
+    let sep20 = CivilDate(year: 2026, month: 9, day: 20)!
     let outcomes: [EpisodeOutcome?] = [
       outcome({ $0.deteriorated = true }, scores: 6, last: sep20),
       outcome({ $0.deteriorated = true }, scores: 5, last: sep20),
-      outcome({ $0.improved = true; $0.recovered = true }, scores: 6, last: CivilDate(year: 2026, month: 9, day: 10)),
-      outcome({ $0.notImproved = true }, scores: 9, last: CivilDate(year: 2026, month: 11, day: 15)),
+      outcome({ $0.improved = true; $0.recovered = true }, scores: 6, last: CivilDate(year: 2026, month: 9, day: 10)!),
+      outcome({ $0.notImproved = true }, scores: 9, last: CivilDate(year: 2026, month: 11, day: 15)!),
     ]
     let flag = BacktestFlag(group: "tier", name: "act", value: nil) { _ in true }
     let result = BacktestResult(
       days: days, active: [4, 3, 2], flags: [flag], raised: [[1, 2, 1]], firstDay: [[0, -1, 1, 1]],
       firstScores: [[3, 0, 6, 4]], outcomes: outcomes,
-      finalAnalysis: Analysis(series: PageArray(), events: [], rules: [:], withinClientSD: [:]))
+      finalAnalysis: Analysis(series: PageArray([SeriesResult]()), events: [], rules: [:], withinClientSD: [:]))
     let metrics = BacktestMetrics.compute(result)
     func find(_ metric: String, _ outcome: String) throws -> BacktestMetric {
       try #require(metrics.first { $0.metric == metric && $0.outcome == outcome })
