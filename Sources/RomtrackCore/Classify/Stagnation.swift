@@ -28,6 +28,9 @@ public enum WorklistReason: String, Sendable, CaseIterable {
   case ruptureUnrepaired = "rupture_unrepaired"
   /// Worse than the expected treatment response: signal yellow or red (METHODS.md section 5).
   case offTrack = "off_track"
+  /// A positive answer on a risk item (PHQ-9 item 9, CORE-10's risk item, OQ-45's critical items) in
+  /// item-level input, at any session of the episode: the most urgent reason (`RiskItemMark`).
+  case riskItem = "risk_item"
 }
 
 /// A set of `WorklistReason`s in one 16-bit word.
@@ -48,6 +51,7 @@ public struct WorklistReasons: OptionSet, Sendable, Hashable {
   public static let lowAlliance = Self(.lowAlliance)
   public static let ruptureUnrepaired = Self(.ruptureUnrepaired)
   public static let offTrack = Self(.offTrack)
+  public static let riskItem = Self(.riskItem)
 
   /// The reasons in the set, in declaration order.
   public var reasons: [WorklistReason] { WorklistReason.allCases.filter { contains(Self($0)) } }

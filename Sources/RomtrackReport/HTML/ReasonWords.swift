@@ -4,6 +4,8 @@ import RomtrackCore
 enum ReasonWords {
   static func sentence(_ reason: WorklistReason, parameters: AnalysisParameters) -> String {
     switch reason {
+    case .riskItem:
+      "Answered a risk item (such as PHQ-9 item 9, thoughts of being better off dead or of self-harm) above \"not at all\": ask about it and follow your risk procedure, whatever the scores say."
     case .deteriorating:
       "Reliably worse than at the start: the change is larger than measurement error."
     case .referSessionsReached:
@@ -23,7 +25,7 @@ enum ReasonWords {
 
   /// The order reasons are listed in: most urgent first.
   static let order: [WorklistReason] = [
-    .deteriorating, .referSessionsReached, .offTrack, .ruptureUnrepaired, .stalled, .lowAlliance, .noReliableImprovement,
+    .riskItem, .deteriorating, .referSessionsReached, .offTrack, .ruptureUnrepaired, .stalled, .lowAlliance, .noReliableImprovement,
   ]
 
   static func signal(_ signal: TreatmentSignal) -> String {
@@ -55,7 +57,7 @@ enum ReasonWords {
   }
 
   static let urgencyWords = [
-    8: "reliable deterioration", 7: "stalled, consider referral", 6: "red signal", 5: "unrepaired rupture",
+    9: "risk item answered", 8: "reliable deterioration", 7: "stalled, consider referral", 6: "red signal", 5: "unrepaired rupture",
     4: "stalled, consider a change", 3: "yellow signal", 2: "low alliance", 1: "review",
   ]
 }

@@ -8,7 +8,7 @@ import RomtrackCore
 public enum EventsFile {
   public static let header = [
     "client_id", "episode_id", "instrument", "type", "session", "magnitude", "proportion", "pre_mean",
-    "post_mean", "reversal", "repaired",
+    "post_mean", "reversal", "repaired", "items",
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
@@ -37,6 +37,7 @@ public enum EventsFile {
       w.score(event.postMean)
       w.flag(event.reversal)
       w.flag(event.repaired)
+      w.text(event.items ?? "")
       w.endRow()
     }
     return w.finish()

@@ -3,7 +3,7 @@ import RomtrackCore
 /// worklist.csv: the series of active episodes that need a conversation, per clinician, most urgent
 /// first (FORMATS.md).
 ///
-/// Urgency, highest first: reliable deterioration; refer (stalled past the refer session); a red
+/// Urgency, highest first: a positive answer on a risk item (item-level input); reliable deterioration; refer (stalled past the refer session); a red
 /// signal (far worse than the expected treatment response); an unrepaired alliance rupture; change
 /// (stalled); a yellow signal; low alliance; review (no reliable improvement by the review session).
 /// Ties: the higher stall level, then client id.
@@ -16,6 +16,7 @@ public enum WorklistFile {
   /// The urgency rank of a series (higher is more urgent).
   public static func urgency(_ result: SeriesResult) -> Int {
     let reasons = result.reasons
+    if reasons.contains(.riskItem) { return 9 }
     if reasons.contains(.deteriorating) { return 8 }
     if result.stall?.level == .refer { return 7 }
     if result.signal == .red { return 6 }
