@@ -31,7 +31,8 @@ public enum WorklistReason: String, Sendable, CaseIterable {
   /// An active episode with no score for more than `--lost-contact-days` (default 21): the client may
   /// be drifting away, which is when a call helps most.
   case lostContact = "lost_contact"
-  /// A positive answer on a risk item (PHQ-9 item 9 and the like), whatever the scores say.
+  /// A positive answer on a risk item (PHQ-9 item 9, CORE-10's risk item, OQ-45's critical items) in
+  /// item-level input, at any session of the episode: the most urgent reason (`RiskItemMark`).
   case riskItem = "risk_item"
 }
 

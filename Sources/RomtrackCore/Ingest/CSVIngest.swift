@@ -45,7 +45,9 @@ public struct CSVIngest: Sendable {
     self.options = options
   }
 
-  public func read(files: [String]) throws -> IngestResult {
+  /// - Parameter converted: long-format CSV made in memory for some of the paths (a workbook, a wide or
+  ///   item-level file: `PreparedInput`), read instead of the file.
+  public func read(files: [String], converted: [String: [UInt8]] = [:]) throws -> IngestResult {
     var defaultInstrument: Int? = nil
     if let name = options.defaultInstrument {
       guard let index = registry.index(of: name) else { throw IngestError.unknownDefaultInstrument(name: name) }
@@ -55,7 +57,7 @@ public struct CSVIngest: Sendable {
     var summaries: [FileSummary] = []
     var parseSeconds = 0.0, mergeSeconds = 0.0
     for path in files {
-      let file = try InputFile(path: path)
+      let file = try converted[path].map { InputFile(path: path, bytes: $0) } ?? InputFile(path: path)
       guard file.size > 0 else { throw IngestError.empty(file: path) }
       let header = try readHeader(file)
       let layout = try ColumnLayout.resolve(

@@ -14,6 +14,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
   /// The header is a single column whose name holds several `;`, tab or `|` characters: the export
   /// used another separator than the comma.
   case otherSeparator(file: String, separator: String, header: String)
+  /// An `.xlsx` workbook that cannot be read, or has no such sheet.
+  case badWorkbook(file: String, reason: String)
 
   public var description: String {
     switch self {
@@ -28,6 +30,11 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
       if IngestError.looksLikeData(header) {
         return "\(file): the first line looks like a data row, not a header (\(IngestError.show(header)));"
           + " add a header row naming the columns (client_id, instrument, session or date, score, ...)"
+      }
+      if fields.contains(InputField.score.rawValue), let pattern = WidePattern.suggestion(for: header) {
+        return "\(file): no column for required field \(list), and the file looks wide (one row per client,"
+          + " a column per \(pattern == "{date}" ? "date" : "session"): \(IngestError.show(header))); read it with"
+          + (pattern == "{date}" ? " --wide-dates" : " --wide '\(pattern)'") + " (see docs/input.md, \"Wide files\")"
       }
       return "\(file): no column for required field \(list) (header: \(IngestError.show(header)));"
         + " name the column with --map FIELD=COLUMN"
@@ -45,6 +52,8 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(file): read failed: \(reason)"
     case .notText(let file, let reason):
       return "\(file): \(reason), not a CSV file; export it as CSV UTF-8 (comma-separated)"
+    case .badWorkbook(let file, let reason):
+      return "\(file): \(reason)"
     case .otherSeparator(let file, let separator, let header):
       return "\(file): the header is one column (\(IngestError.show([header]))) whose fields look separated by"
         + " \(separator); romtrack reads comma-separated CSV: export the file with commas as separators"
@@ -74,7 +83,7 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
     func starts(with magic: [UInt8]) -> Bool {
       count >= magic.count && magic.indices.allSatisfy { p[$0] == magic[$0] }
     }
-    if starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "is a ZIP archive (an .xlsx or .ods workbook?)" }
+    if starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "is a ZIP archive (an .ods workbook?) that is not an .xlsx workbook" }
     if starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "is an Excel 97-2003 workbook (.xls)" }
     if starts(with: [0xFF, 0xFE]) || starts(with: [0xFE, 0xFF]) { return "is UTF-16 text (a \"Unicode text\" export)" }
     var i = 0

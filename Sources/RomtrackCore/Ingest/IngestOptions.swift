@@ -21,6 +21,11 @@ public struct IngestOptions: Sendable {
   /// Longest raw row kept in rejects.csv, in bytes; longer rows are cut with a note.
   public var rawRowLimit: Int = 4096
 
+  /// `--wide`, `--wide-dates`, `--sheet`: inputs that are not one long-format row per score.
+  public var layout = InputLayout()
+  /// `--map phq9_item1=Q1`: item columns with other names, by item name (lower case) to column.
+  public var itemMapping: [String: String] = [:]
+
   public init() {}
 
   public static var defaultThreads: Int {

@@ -17,6 +17,9 @@ public final class InputFile: @unchecked Sendable {
   public let size: Int
   let descriptor: Int32
   let modified: timespec
+  /// The bytes of an input converted in memory (a workbook's sheet, a wide or item-level file read
+  /// into long rows, see `PreparedInput`); nil for a file on disk.
+  let memory: [UInt8]?
 
   public init(path: String) throws {
     self.path = path
@@ -35,14 +38,28 @@ public final class InputFile: @unchecked Sendable {
     descriptor = fd
     size = Int(info.st_size)
     modified = info.st_mtim
+    memory = nil
   }
 
-  deinit { close(descriptor) }
+  /// Long-format CSV made in memory from the input at `path`, read as a file would be.
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    size = bytes.count
+    descriptor = -1
+    modified = timespec()
+    memory = bytes
+  }
+
+  deinit { if descriptor >= 0 { close(descriptor) } }
 
   /// Reads up to `count` bytes at `offset` into `buffer`; fewer only at the end of the file.
   /// - Throws: `changedWhileReading` when the file ends before the size it had when opened.
   func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int) throws -> Int {
     let wanted = min(count, size - offset)
+    if let memory {
+      if wanted > 0 { memory.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + offset, count: wanted) } }
+      return wanted
+    }
     var done = 0
     while done < wanted {
       let n = pread(descriptor, buffer + done, wanted - done, off_t(offset + done))
@@ -59,6 +76,7 @@ public final class InputFile: @unchecked Sendable {
   /// Throws `changedWhileReading` when the file's size or modification time is no longer what it was
   /// when it was opened.
   func checkUnchanged() throws {
+    if memory != nil { return }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else {
       throw IngestError.readFailed(file: path, reason: errnoDescription(errno))

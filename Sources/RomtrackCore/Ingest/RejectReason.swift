@@ -18,6 +18,8 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
   case conflictingDuplicate = "conflicting_duplicate"
   /// A text field is not valid UTF-8, or holds a NUL byte.
   case badEncoding = "bad_encoding"
+  /// Item-level input: more items are missing than the instrument's rule allows, so no total is given.
+  case missingItems = "missing_items"
 
   public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -61,6 +61,8 @@ public struct SeriesEvent: Sendable, Equatable {
     case suddenGain = "sudden_gain"
     case suddenLoss = "sudden_loss"
     case rupture
+    /// A positive answer on a risk item (`RiskItemMark`): `magnitude` is the highest answer.
+    case riskItem = "risk_item"
   }
 
   public var series: Int
@@ -78,6 +80,8 @@ public struct SeriesEvent: Sendable, Equatable {
   /// Sudden changes: reversed later; ruptures: repaired within the window.
   public var reversal: Bool?
   public var repaired: Bool?
+  /// Risk items: which items were answered how, e.g. "PHQ9 item 9 = 2".
+  public var items: String? = nil
 }
 
 /// The analysis of every series, in `SeriesTable` order, with the rules used.
@@ -89,6 +93,8 @@ public struct Analysis: Sendable {
   public var rules: [Int: ClinicalSignificanceRule]
   /// Per alliance instrument: the pooled within-client SD used for ruptures.
   public var withinClientSD: [Int: Double]
+  /// Per series with positive risk answers (item-level input): how many administrations had one.
+  public var riskItems: [Int: Int] = [:]
 }
 
 public struct Analyzer: Sendable {
@@ -313,7 +319,9 @@ public struct Analyzer: Sendable {
         }
       }
     }
-    return Analysis(series: results, events: events, rules: clinicalRules, withinClientSD: withinSD)
+    var analysis = Analysis(series: results, events: events, rules: clinicalRules, withinClientSD: withinSD)
+    RiskItemMark.apply(table.riskItems, to: &analysis, table: table, registry: registry)
+    return analysis
   }
 }
 

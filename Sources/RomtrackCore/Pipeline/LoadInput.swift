@@ -8,6 +8,10 @@ public struct LoadedInput: Sendable {
   public var reconciliation: Reconciliation
   /// Wall-clock seconds of each stage, in order.
   public var timings: [StageTiming]
+  /// Lines for the run's summary and manifest about how the input was read: workbooks, wide and
+  /// item-level files converted, risk answers that fit no series, files of item values where totals
+  /// were expected.
+  public var notes: [String] = []
 }
 
 /// How long one stage took.
@@ -59,7 +63,19 @@ public enum InputLoader {
     asOfFromLatest: ((CivilDate) -> CivilDate)? = nil, whenRead: () -> Void = {}
   ) throws -> LoadedInput {
     var clock = StageClock()
-    var input = try CSVIngest(registry: registry, options: ingest).read(files: files)
+    // Workbooks, wide and item-level files become long rows in memory first; long CSV files are read
+    // from disk as they are.
+    var prepared: [String: PreparedInput] = [:]
+    for path in files where prepared[path] == nil {
+      if let converted = try PreparedInput.prepare(path: path, registry: registry, options: ingest) { prepared[path] = converted }
+    }
+    var input = try CSVIngest(registry: registry, options: ingest).read(files: files, converted: prepared.mapValues(\.bytes))
+    var notes: [String] = []
+    if !prepared.isEmpty {
+      PreparedInput.mapToSources(&input, files: files, prepared: prepared)
+      for path in files { notes += prepared[path].map { p in (p.description.isEmpty ? [] : ["\(path): read as \(p.description)"]) + p.notes } ?? [] }
+    }
+    notes += ItemValueCheck.warnings(input.rows, files: files, registry: registry, skip: Set(prepared.values.filter(\.scoredFromItems).map(\.path)))
     clock.lap("ingest")
     whenRead()
     clock.record("ingest.parse", seconds: input.parseSeconds)
@@ -68,7 +84,13 @@ public enum InputLoader {
     if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate {
       series.asOf = choose(latest)
     }
-    let build = SeriesBuilder(options: series).build(&input.rows)
+    var build = SeriesBuilder(options: series).build(&input.rows)
+    let answers = prepared.values.flatMap(\.riskAnswers)
+    if !answers.isEmpty {
+      let resolved = RiskItemMark.resolve(answers, table: build.table, names: input.names, dateFormat: ingest.dateFormat)
+      build.table.riskItems = resolved.marks
+      notes += resolved.unplaced
+    }
     var rejects = input.rejects
     if !build.rejects.isEmpty {
       for (fileIndex, path) in files.enumerated() {
@@ -76,7 +98,8 @@ public enum InputLoader {
         guard !pending.isEmpty else { continue }
         // The file's own count includes the rows the series stage rejected, as the reconciliation does.
         input.files[fileIndex].rowsRejected += pending.count
-        let raw = try RawRows.fetch(path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit)
+        let raw = try prepared[path].map { p in Dictionary(uniqueKeysWithValues: Set(pending.map(\.line)).map { ($0, p.rawText(ofSourceLine: $0)) }) }
+          ?? RawRows.fetch(path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit)
         for p in pending {
           rejects.append(Reject(file: path, line: p.line, field: p.field, reason: p.reason, detail: p.detail, raw: raw[p.line] ?? ""))
         }
@@ -97,6 +120,6 @@ public enum InputLoader {
     for r in rejects { counts.rejectedByReason[r.reason.rawValue, default: 0] += 1 }
     return LoadedInput(
       names: input.names, table: build.table, rejects: rejects, files: input.files,
-      reconciliation: counts, timings: clock.timings)
+      reconciliation: counts, timings: clock.timings, notes: notes)
   }
 }

@@ -9,7 +9,8 @@ extension Instrument {
   public static let phq9 = Instrument(
     name: "PHQ9", aliases: ["PHQ-9"], kind: .outcome, minimum: 0, maximum: 27,
     direction: .lowerIsBetter, clinicalCutoff: Cutoff(.atLeast, 10), reliableChangePoints: 6,
-    source: "NHS Digital (2016), NHS Talking Therapies thresholds; PMC8411661 table 1"
+    source: "NHS Digital (2016), NHS Talking Therapies thresholds; PMC8411661 table 1",
+    items: .phq9
   )
 
   /// Generalised Anxiety Disorder scale, 7 items. Caseness >= 8, reliable change 4 points; same source
@@ -17,7 +18,8 @@ extension Instrument {
   public static let gad7 = Instrument(
     name: "GAD7", aliases: ["GAD-7"], kind: .outcome, minimum: 0, maximum: 21,
     direction: .lowerIsBetter, clinicalCutoff: Cutoff(.atLeast, 8), reliableChangePoints: 4,
-    source: "NHS Digital (2016), NHS Talking Therapies thresholds; PMC8411661 table 1"
+    source: "NHS Digital (2016), NHS Talking Therapies thresholds; PMC8411661 table 1",
+    items: .gad7
   )
 
   /// Outcome Questionnaire 45.2. Caseness >= 64, reliable change 14 points: the manual's values
@@ -26,7 +28,8 @@ extension Instrument {
     name: "OQ45", aliases: ["OQ-45", "OQ-45.2"], kind: .outcome, minimum: 0, maximum: 180,
     direction: .lowerIsBetter, clinicalCutoff: Cutoff(.atLeast, 64), reliableChangePoints: 14,
     source: "OQ-45.2 manual (Lambert et al.), values as quoted by secondary sources",
-    notes: ["Dutch norms differ: cutoff 56, reliable change 18 (Timman et al. 2017); set them in a config file"]
+    notes: ["Dutch norms differ: cutoff 56, reliable change 18 (Timman et al. 2017); set them in a config file"],
+    items: .oq45
   )
 
   /// Outcome Rating Scale (PCOMS), four 10 cm visual analogue lines. Adults at caseness <= 25,
@@ -35,7 +38,8 @@ extension Instrument {
     name: "ORS", kind: .outcome, minimum: 0, maximum: 40,
     direction: .higherIsBetter, clinicalCutoff: Cutoff(.atMost, 25), reliableChangePoints: 5,
     source: "PCOMS / OpenFIT knowledge base",
-    notes: ["adult cutoff; the children's cutoff is 32 (set clinical_cutoff: \"<= 32\" in a config file)"]
+    notes: ["adult cutoff; the children's cutoff is 32 (set clinical_cutoff: \"<= 32\" in a config file)"],
+    items: .fourLines
   )
 
   /// Clinical Outcomes in Routine Evaluation, 10 items. Caseness >= 11, reliable change 6 points;
@@ -46,7 +50,8 @@ extension Instrument {
     direction: .lowerIsBetter, clinicalCutoff: Cutoff(.atLeast, 11), reliableChangePoints: 6,
     clinicalNorm: Norm(mean: 19.7, sd: 7.7), functionalNorm: Norm(mean: 4.7, sd: 4.8),
     source: "Barkham et al. (2013)",
-    notes: ["functional norm = general population; with item scores the total is prorated as 10 x sum / items answered"]
+    notes: ["functional norm = general population; with item scores the total is prorated as 10 x sum / items answered"],
+    items: .core10
   )
 
   /// CORE Outcome Measure, 34 items, scored as the clinical score 10 x mean item (0-40). Caseness
@@ -55,7 +60,8 @@ extension Instrument {
     name: "COREOM", aliases: ["CORE-OM"], kind: .outcome, minimum: 0, maximum: 40,
     direction: .lowerIsBetter, clinicalCutoff: Cutoff(.atLeast, 10), reliableChangePoints: 5,
     source: "Connell et al. (2007), Br J Psychiatry 190:69",
-    notes: ["clinical score: 10 x mean item score", "reliable change of 5 points not verified"]
+    notes: ["clinical score: 10 x mean item score", "reliable change of 5 points not verified"],
+    items: .coreOM
   )
 
   /// Beck Depression Inventory-II: the range only; its thresholds come from a config file.
@@ -63,14 +69,16 @@ extension Instrument {
     name: "BDI2", aliases: ["BDI-II"], kind: .outcome, minimum: 0, maximum: 63,
     direction: .lowerIsBetter,
     source: "Beck Depression Inventory-II, score range",
-    notes: ["built in: the range only; a cutoff and reliable-change values come from a config file"]
+    notes: ["built in: the range only; a cutoff and reliable-change values come from a config file"],
+    items: .bdi2
   )
 
   /// Session Rating Scale (PCOMS). A score below 36 is an alliance concern.
   public static let srs = Instrument(
     name: "SRS", kind: .alliance, minimum: 0, maximum: 40,
     direction: .higherIsBetter, allianceCutoff: Cutoff(.below, 36),
-    source: "PCOMS Session Rating Scale"
+    source: "PCOMS Session Rating Scale",
+    items: .fourLines
   )
 
   /// Working Alliance Inventory, short revised form: 12 items scored 1-5. No validated cutoff.

@@ -66,7 +66,7 @@ public struct Configuration: Sendable, Equatable {
   public static let instrumentKeys: [String] = [
     "name", "aliases", "kind", "min", "max", "better", "clinical_cutoff", "reliable_change_points",
     "reliability", "reference_sd", "clinical_norm", "functional_norm", "alliance_cutoff", "source",
-    "notes",
+    "notes", "items",
   ]
 
   /// The keys a new instrument must have; an override may leave them out.
@@ -289,6 +289,7 @@ private struct ConfigurationReader {
     case "functional_norm": instrument.functionalNorm = try norm(node, path)
     case "source": instrument.source = try text(node, path)
     case "notes": instrument.notes = try texts(node, path)
+    case "items": instrument.items = try itemScoring(node, path, existing: instrument.items)
     default: break
     }
   }
@@ -534,5 +535,75 @@ private struct ConfigurationReader {
     guard let mean else { throw error(path + ".mean", node, "missing: a norm needs mean and sd") }
     guard let sd else { throw error(path + ".sd", node, "missing: a norm needs mean and sd") }
     return Norm(mean: mean, sd: sd)
+  }
+
+  /// The keys of an instrument's `items:` mapping.
+  static let itemKeys = [
+    "count", "min", "max", "reverse", "max_missing", "multiplier", "risk_items", "risk_at_least", "source",
+  ]
+
+  /// `items: {count: 9, min: 0, max: 3, reverse: [2, 3], max_missing: 2, multiplier: 10, risk_items: [9],
+  /// risk_at_least: 1}` (`ItemScoring`), or `none`. Keys left out keep the built-in rule's values.
+  func itemScoring(_ node: Node, _ path: String, existing: ItemScoring?) throws(ConfigurationError) -> ItemScoring? {
+    if isNone(node) { return nil }
+    guard case .mapping(let mapping) = node else {
+      throw error(path, node, "expected a mapping {count: N, min: A, max: B, ...} or none")
+    }
+    var given: [String: Node] = [:]
+    for (keyNode, value) in mapping {
+      let key = try keyText(keyNode, path)
+      guard Self.itemKeys.contains(key) else { throw error(path + "." + key, keyNode, unknownKey(key, Self.itemKeys)) }
+      given[key] = value
+    }
+    func whole(_ key: String, atLeast low: Int) throws(ConfigurationError) -> Int? {
+      guard let value = given[key] else { return nil }
+      let n = try number(value, path + "." + key)
+      guard n == n.rounded(), n >= Double(low), n <= 10_000 else {
+        throw error(path + "." + key, value, "expected a whole number of at least \(low)")
+      }
+      return Int(n)
+    }
+    func itemList(_ key: String, count: Int) throws(ConfigurationError) -> [Int]? {
+      guard let value = given[key] else { return nil }
+      var list: [Int] = []
+      for raw in try texts(value, path + "." + key) {
+        guard let k = Int(raw.trimmingCharacters(in: .whitespaces)), (1...count).contains(k) else {
+          throw error(path + "." + key, value, "`\(raw)` is not an item number from 1 to \(count)")
+        }
+        list.append(k)
+      }
+      return list
+    }
+    guard let count = try whole("count", atLeast: 1) ?? existing?.count else {
+      throw error(path + ".count", node, "missing: how many items the instrument has")
+    }
+    var rule = existing ?? ItemScoring(count: count, itemMinimum: 0, itemMaximum: 1)
+    if existing == nil { rule.multiplier = Double(count) }
+    rule.count = count
+    if let value = given["min"] { rule.itemMinimum = try number(value, path + ".min") } else if existing == nil {
+      throw error(path + ".min", node, "missing: the lowest answer of one item")
+    }
+    if let value = given["max"] { rule.itemMaximum = try number(value, path + ".max") } else if existing == nil {
+      throw error(path + ".max", node, "missing: the highest answer of one item")
+    }
+    guard rule.itemMinimum < rule.itemMaximum else {
+      throw error(path + ".max", given["max"] ?? node, "the highest answer must be above the lowest")
+    }
+    rule.reversed = try itemList("reverse", count: count) ?? rule.reversed.filter { $0 <= count }
+    rule.riskItems = try itemList("risk_items", count: count) ?? rule.riskItems.filter { $0 <= count }
+    if let n = try whole("max_missing", atLeast: 0) {
+      guard n < count else { throw error(path + ".max_missing", given["max_missing"]!, "must be below the number of items") }
+      rule.maxMissing = n
+    }
+    if let value = given["multiplier"] {
+      let m = try number(value, path + ".multiplier")
+      guard m > 0 else { throw error(path + ".multiplier", value, "must be positive") }
+      rule.multiplier = m
+    } else if given["count"] != nil, existing == nil || existing!.multiplier == Double(existing!.count) {
+      rule.multiplier = Double(count)
+    }
+    if let value = given["risk_at_least"] { rule.riskThreshold = try number(value, path + ".risk_at_least") }
+    if let value = given["source"] { rule.source = try text(value, path + ".source") }
+    return rule
   }
 }

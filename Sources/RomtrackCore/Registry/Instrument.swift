@@ -192,14 +192,18 @@ public struct Instrument: Sendable, Equatable {
   public var source: String
   /// Anything a clinician should know about the values (other norms, scoring rules).
   public var notes: [String]
+  /// How item answers make the total and which items are risk items, for item-level input
+  /// (`ItemScoring`); nil when romtrack reads only totals of this instrument.
+  public var items: ItemScoring?
 
   public init(
     name: String, aliases: [String] = [], kind: InstrumentKind, minimum: Double, maximum: Double,
     direction: Direction, clinicalCutoff: Cutoff? = nil, reliableChangePoints: Double? = nil,
     reliability: Double? = nil, referenceSD: Double? = nil, clinicalNorm: Norm? = nil,
     functionalNorm: Norm? = nil, allianceCutoff: Cutoff? = nil, source: String = "",
-    notes: [String] = []
+    notes: [String] = [], items: ItemScoring? = nil
   ) {
+    self.items = items
     self.name = name
     self.aliases = aliases
     self.kind = kind

@@ -92,6 +92,9 @@ public enum RegistryListing {
       ],
       ["source", instrument.source.isEmpty ? none : instrument.source],
     ]
+    if let items = instrument.items {
+      fields.append(["items", items.summary + (items.source.isEmpty ? "" : " (\(items.source))")])
+    }
     for (position, note) in instrument.notes.enumerated() {
       fields.append([position == 0 ? "notes" : "", note])
     }

@@ -70,6 +70,8 @@ public struct SeriesTable: Sendable {
   public var score: [Double] = []
   /// The as-of date used (`nil` when the input has no dates).
   public var asOf: CivilDate?
+  /// Positive answers on risk items, from item-level input (empty otherwise).
+  public var riskItems: [RiskItemMark] = []
 
   public init() {}
 }

@@ -89,6 +89,10 @@ public enum ClinicianPage {
     for reason in ReasonWords.order where reasons.contains(WorklistReasons(reason)) {
       w.raw("<li>")
       w.text(ReasonWords.sentence(reason, parameters: c.parameters))
+      if reason == .riskItem {
+        let answers = episode.series.flatMap { c.events(ofSeries: $0) }.filter { $0.kind == .riskItem }
+        w.text(" " + answers.map { "Session \($0.session): \($0.items ?? "")." }.joined(separator: " "))
+      }
       w.raw("</li>")
     }
     w.raw("</ul><div class=\"series\">")
@@ -157,6 +161,7 @@ public enum ClinicianPage {
       case .suddenLoss: .init(session: event.session, letter: "L", title: "sudden loss of \(Show.score(event.magnitude)) points at session \(event.session)")
       case .rupture:
         .init(session: event.session, letter: "R", title: "rupture at session \(event.session): dropped \(Show.score(event.magnitude))\(event.repaired == true ? ", repaired" : ", not repaired")")
+      case .riskItem: .init(session: event.session, letter: "!", title: "risk item answered at session \(event.session): \(event.items ?? "")")
       }
     }
     let reference = instrument.kind == .outcome ? instrument.clinicalCutoff?.value : instrument.allianceCutoff?.value

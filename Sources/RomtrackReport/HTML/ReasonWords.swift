@@ -4,6 +4,8 @@ import RomtrackCore
 enum ReasonWords {
   static func sentence(_ reason: WorklistReason, parameters: AnalysisParameters) -> String {
     switch reason {
+    case .riskItem:
+      "Answered a risk item (such as PHQ-9 item 9, thoughts of being better off dead or of self-harm) above \"not at all\": ask about it and follow your risk procedure, whatever the scores say."
     case .deteriorating:
       "Reliably worse than at the start: the change is larger than measurement error."
     case .referSessionsReached:

@@ -16,7 +16,7 @@ public enum ClientsFile {
     "alliance_mean", "low_alliance", "ruptures", "ruptures_repaired", "status", "needs_review",
     "reasons", "tt_caseness", "tt_recovery", "tt_reliable_improvement", "tt_reliable_deterioration",
     "tt_reliable_recovery", "pair_caseness", "pair_recovery", "pair_reliable_improvement",
-    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics", "tier", "goal_id",
+    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics", "tier", "goal_id", "risk_items",
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
@@ -95,6 +95,7 @@ public enum ClientsFile {
       w.codes(r.diagnostics)
       w.word(r.tier.rawValue)
       cells.goals.append(Int(table.series[index].goal), to: &w)
+      w.integer(analysis.riskItems.isEmpty ? 0 : analysis.riskItems[index] ?? 0)
       w.endRow()
     }
     return w.finish()

@@ -11,7 +11,7 @@ import RomtrackCore
 public enum EventsFile {
   public static let header = [
     "client_id", "episode_id", "instrument", "type", "session", "magnitude", "proportion", "pre_mean",
-    "post_mean", "reversal", "repaired", "clinician_id", "site", "date",
+    "post_mean", "reversal", "repaired", "clinician_id", "site", "date", "items",
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
@@ -43,6 +43,7 @@ public enum EventsFile {
       cells.clinicians.append(Int(episode.clinician), to: &w)
       cells.sites.append(Int(episode.site), to: &w)
       w.date(date(of: event.session, in: series.scores, table: table))
+      w.text(event.items ?? "")
       w.endRow()
     }
     return w.finish()

@@ -39,7 +39,7 @@ public struct Manifest: Encodable {
     }
     self.reconciliation = loaded.reconciliation
     self.timings = loaded.timings
-    self.notes = notes
+    self.notes = loaded.notes + notes  // how the input was read (workbooks, wide and item-level files) first
   }
 
   public func json() throws -> [UInt8] {

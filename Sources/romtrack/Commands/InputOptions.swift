@@ -34,6 +34,8 @@ struct InputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Threads for reading one large file (default: the processors available).", valueName: "n"))
   var threads: Int?
 
+  @OptionGroup var layout: LayoutOptions
+
   @Flag(help: "No progress or summary on stderr.")
   var quiet = false
 
@@ -41,7 +43,7 @@ struct InputOptions: ParsableArguments {
   var jsonSummary = false
 
   func validate() throws {
-    for mapping in mappings { _ = try InputOptions.parseMapping(mapping) }
+    for mapping in mappings where !LayoutOptions.isItemMapping(mapping) { _ = try InputOptions.parseMapping(mapping) }
     if let dateFormat, DateFormat(pattern: dateFormat) == nil {
       throw ValidationError("--date-format \(dateFormat): use YYYY, MM or M, DD or D and separators, e.g. DD/MM/YYYY")
     }
@@ -74,7 +76,9 @@ struct InputOptions: ParsableArguments {
   /// Ingest settings from the flags, falling back on the configuration.
   func ingestOptions(_ configuration: Configuration) throws -> IngestOptions {
     var options = IngestOptions()
-    for mapping in mappings {
+    options.layout = layout.layout
+    options.itemMapping = LayoutOptions.itemMappings(mappings)
+    for mapping in mappings where !LayoutOptions.isItemMapping(mapping) {
       let (field, column) = try InputOptions.parseMapping(mapping)
       options.mapping[field] = column
     }

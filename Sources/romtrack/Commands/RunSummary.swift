@@ -30,6 +30,7 @@ struct RunSummary {
       let mb = Double(f.bytes) / 1_048_576
       lines.append("\(f.path): \(f.rowsRead) rows read, \(f.rowsRejected) rejected (\(String(format: "%.1f", mb)) MB, \(f.threads) thread\(f.threads == 1 ? "" : "s"))")
     }
+    lines += loaded.notes
     lines += loaded.reconciliation.lines
     // The first row of each reject reason, so the cause of a run's rejects shows without opening
     // rejects.csv (a Latin-1 export, a decimal comma, a quote never closed).
