@@ -182,7 +182,7 @@ import Testing
   @Test func codesAreStable() {
     #expect(WorklistReason.allCases.map(\.rawValue) == [
       "stalled", "refer_sessions_reached", "deteriorating", "no_reliable_improvement", "low_alliance",
-      "rupture_unrepaired", "off_track", "risk_item",
+      "rupture_unrepaired", "off_track", "lost_contact", "risk_item",
     ])
     #expect(StallLevel.allCases.map(\.rawValue) == ["none", "review", "change", "refer"])
     #expect(StallLevel.none < .review && .review < .change && .change < .refer)
