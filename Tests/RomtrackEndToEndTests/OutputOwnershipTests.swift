@@ -14,16 +14,7 @@ import Testing
 
   /// Every file under `folder` (hidden ones too) with its exact bytes.
   static func rawSnapshot(_ folder: URL) -> [String: Data] {
-    var files: [String: Data] = [:]
-    let root = folder.standardizedFileURL.path
-    guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
-    while let name = walker.nextObject() as? String {
-      var isFolder: ObjCBool = false
-      let path = root + "/" + name
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-      files[name] = FileManager.default.contents(atPath: path)
-    }
-    return files
+    (try? Safety.snapshot(folder, raw: true)) ?? [:]
   }
 
   static func json(_ url: URL) -> [String: Any] {
@@ -230,7 +221,7 @@ import Testing
       let none = try RomtrackProcess.run(
         [command, "--outcomes", "scores.csv", "--as-of", "2026-09-30", "--date-format", "DD/MM/YYYY", "--max-reject-rate", "1", "--out", out, "--quiet"], in: folder)
       #expect(none.status == 2)
-      #expect(none.stderr.hasPrefix("romtrack: none of the 20 rows read is usable; nothing was written"))
+      #expect(none.stderr.hasPrefix("romtrack: none of the 20 rows read is usable (20 rejected); nothing was written"))
       #expect(Self.rawSnapshot(folder.appendingPathComponent(out)) == previous)
       #expect(Safety.leftovers(of: out, in: folder).isEmpty)
     }

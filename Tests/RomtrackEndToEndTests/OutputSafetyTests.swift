@@ -24,8 +24,8 @@ import Testing
 
   /// Every file of a folder (recursively) with its bytes; JSON files without what differs from run
   /// to run (manifest.json's creation time and phase timings, the seconds an ETR fit took in
-  /// model.json).
-  static func snapshot(_ folder: URL) throws -> [String: Data] {
+  /// model.json); with `raw`, every file's exact bytes.
+  static func snapshot(_ folder: URL, raw: Bool = false) throws -> [String: Data] {
     var files: [String: Data] = [:]
     let root = folder.standardizedFileURL.path
     guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
@@ -34,7 +34,7 @@ import Testing
       let path = root + "/" + name
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
       var data = try Data(contentsOf: URL(fileURLWithPath: path))
-      if name.hasSuffix(".json") {
+      if !raw && name.hasSuffix(".json") {
         func strip(_ value: Any) -> Any {
           if let object = value as? [String: Any] {
             return object.filter { !["created_at", "timings", "seconds"].contains($0.key) }.mapValues(strip)

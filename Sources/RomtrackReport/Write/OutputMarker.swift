@@ -78,29 +78,43 @@ public struct OutputMarker: Codable, Equatable {
     listed.insert(fileName)
     var folders: Set<String> = []
     for file in marker.files {
-      var parts = file.split(separator: "/").dropLast()
-      while !parts.isEmpty {
-        folders.insert(parts.joined(separator: "/"))
-        parts = parts.dropLast()
+      // The folders above the file, deepest first, until one already known.
+      var end = file.lastIndex(of: "/")
+      while let slash = end, folders.insert(String(file[..<slash])).inserted {
+        end = file[..<slash].lastIndex(of: "/")
       }
     }
     var foreign: [String] = []
     var unwritable: String?
+    // readdir's entry types, not a stat per entry: an old report may hold 40,000 clinicians' pages.
     func walk(_ relative: String) {
       let path = relative.isEmpty ? url.path : url.path + "/" + relative
       if access(path, W_OK | X_OK) != 0 && unwritable == nil { unwritable = path }
-      for entry in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() {
-        let name = relative.isEmpty ? entry : relative + "/" + entry
-        var entryInfo = stat()
-        guard lstat(url.path + "/" + name, &entryInfo) == 0 else { continue }
-        switch entryInfo.st_mode & S_IFMT {
-        case S_IFREG where listed.contains(name): break
-        case S_IFDIR where folders.contains(name): walk(name)
-        default: foreign.append(name)
+      guard let folder = opendir(path) else {
+        foreign.append(relative)
+        return
+      }
+      defer { closedir(folder) }
+      while let entry = readdir(folder) {
+        let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        if entryName == "." || entryName == ".." { continue }
+        let name = relative.isEmpty ? entryName : relative + "/" + entryName
+        var type = entry.pointee.d_type
+        if type == UInt8(DT_UNKNOWN) {
+          var entryInfo = stat()
+          guard lstat(url.path + "/" + name, &entryInfo) == 0 else { continue }
+          type = (entryInfo.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : (entryInfo.st_mode & S_IFMT) == S_IFREG ? UInt8(DT_REG) : 0
         }
+        if type == UInt8(DT_REG) && listed.contains(name) { continue }
+        if type == UInt8(DT_DIR) && folders.contains(name) {
+          walk(name)
+          continue
+        }
+        foreign.append(name)
       }
     }
     walk("")
+    foreign.sort()
     if !foreign.isEmpty {
       let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? " and \(foreign.count - 3) more" : "")
       throw OutputError(path: url.path, reason: "holds files romtrack did not write (\(shown)); " + again)

@@ -60,7 +60,7 @@ struct PeriodRun {
       series: input.seriesOptions(configuration, asOf: period.asOfDate),
       asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay },
       whenRead: { started = InputHashes(paths: paths) })
-    try PeriodRun.checkUsable(loaded, registry: configuration.registry, rejectLimit: rejectLimit, quiet: input.quiet)
+    try PeriodRun.checkUsable(loaded, registry: configuration.registry, rejectLimit: rejectLimit, input: input)
     guard let asOf = loaded.table.asOf else {
       throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
     }
@@ -116,16 +116,17 @@ struct PeriodRun {
   }
 
   /// Fails the run (before anything is written) when the row reconciliation does not balance, when
-  /// rows were read and none was usable, or when more than --max-reject-rate were rejected; the
-  /// summary of what was read is printed first, so the cause shows without a rejects.csv.
-  static func checkUsable(_ loaded: LoadedInput, registry: InstrumentRegistry, rejectLimit: Double, quiet: Bool) throws {
+  /// rows were rejected and none was usable, or when more than --max-reject-rate were rejected; the
+  /// summary of what was read is printed first (and --json-summary's), so the cause shows without a
+  /// rejects.csv.
+  static func checkUsable(_ loaded: LoadedInput, registry: InstrumentRegistry, rejectLimit: Double, input: InputOptions) throws {
     let counts = loaded.reconciliation
     let unchanged = "nothing was written, the output folder is as it was; run `romtrack validate` on the same files for rejects.csv"
     let failure: RunFailure?
     if !counts.balances {
       failure = .internal("the row reconciliation does not balance: " + counts.lines[0])
-    } else if counts.rowsRead > 0 && counts.rowsUsed == 0 {
-      failure = .input("none of the \(counts.rowsRead) rows read is usable; " + unchanged)
+    } else if counts.rowsUsed == 0 && counts.rowsRejected > 0 {
+      failure = .input("none of the \(counts.rowsRead) rows read is usable (\(counts.rowsRejected) rejected); " + unchanged)
     } else if counts.rejectRate > rejectLimit {
       failure = .input(
         String(format: "%.1f%% of rows were rejected, more than --max-reject-rate %.1f%%; ", counts.rejectRate * 100, rejectLimit * 100) + unchanged)
@@ -133,9 +134,9 @@ struct PeriodRun {
       failure = nil
     }
     guard let failure else { return }
-    for line in RunSummary(loaded: loaded, registry: registry, seconds: 0).humanLines().dropLast() {
-      Console.status(line, quiet: quiet)
-    }
+    let summary = RunSummary(loaded: loaded, registry: registry, seconds: 0)
+    for line in summary.humanLines().dropLast() { Console.status(line, quiet: input.quiet) }
+    if input.jsonSummary { print(summary.json()) }
     throw failure
   }
 
