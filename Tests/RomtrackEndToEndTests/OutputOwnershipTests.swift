@@ -211,8 +211,9 @@ import Testing
       let previous = Self.rawSnapshot(folder.appendingPathComponent(out))
       #expect(previous[".romtrack-output"] != nil && previous["manifest.json"] != nil)
 
-      let over = try RomtrackProcess.run([command, "--outcomes", "bad.csv", "--as-of", "2026-09-30", "--out", out], in: folder)
+      let over = try RomtrackProcess.run([command, "--outcomes", "bad.csv", "--as-of", "2026-09-30", "--out", out, "--json-summary"], in: folder)
       #expect(over.status == 2)
+      #expect(over.stdout.contains("\"rows_rejected\":2,"), "\(over.stdout)")
       #expect(over.stderr.contains("first out_of_range: bad.csv line 22, score: score 99 is outside the PHQ9 range 0-27\n"))
       #expect(over.stderr.hasSuffix(
         "romtrack: 9.1% of rows were rejected, more than --max-reject-rate 5.0%; nothing was written, the output folder is as it was; run `romtrack validate` on the same files for rejects.csv\n"))
