@@ -87,7 +87,7 @@ import Testing
     #expect(run.stderr.contains("+ after the as-of date 1"))
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
     #expect(files == [
-      "clients.csv", "clinicians", "events.csv", "index.html", "manifest.json", "model.json", "rejects.csv",
+      ".romtrack-output", "clients.csv", "clinicians", "events.csv", "index.html", "manifest.json", "model.json", "rejects.csv",
       "summary.csv", "trends.csv", "worklist.csv",
     ])
     let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]

@@ -28,7 +28,7 @@ struct ExportTests {
     let (run, out) = try export(["--by", "practice", "--by", "site"])
     #expect(run.status == 0, "\(run.stderr)")
     let names = Set((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [])
-    #expect(names == ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "manifest.json"])
+    #expect(names == [".romtrack-output", "README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "manifest.json"])
     let aggregates = Self.rows(out.appendingPathComponent("aggregates.csv"))
     let header = aggregates[0]
     #expect(header.last == "suppressed_below")

@@ -24,8 +24,8 @@ import Testing
 
   /// Every file of a folder (recursively) with its bytes; JSON files without what differs from run
   /// to run (manifest.json's creation time and phase timings, the seconds an ETR fit took in
-  /// model.json).
-  static func snapshot(_ folder: URL) throws -> [String: Data] {
+  /// model.json); with `raw`, every file's exact bytes.
+  static func snapshot(_ folder: URL, raw: Bool = false) throws -> [String: Data] {
     var files: [String: Data] = [:]
     let root = folder.standardizedFileURL.path
     guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
@@ -34,7 +34,7 @@ import Testing
       let path = root + "/" + name
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
       var data = try Data(contentsOf: URL(fileURLWithPath: path))
-      if name.hasSuffix(".json") {
+      if !raw && name.hasSuffix(".json") {
         func strip(_ value: Any) -> Any {
           if let object = value as? [String: Any] {
             return object.filter { !["created_at", "timings", "seconds"].contains($0.key) }.mapValues(strip)
@@ -49,10 +49,14 @@ import Testing
     return files
   }
 
-  /// Entries of `folder` whose names mark a staging folder of the report `name`.
+  /// The files that differ between two runs with the same input: the manifest (times) and the marker
+  /// (run id).
+  static let ownRun: Set<String> = ["manifest.json", ".romtrack-output"]
+
+  /// Entries of `folder` whose names mark a staging folder (of any report or export there).
   static func leftovers(of name: String, in folder: URL) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-      .filter { $0.hasPrefix(".\(name).partial-") || $0.hasPrefix(".\(name).old-") }.sorted()
+      .filter { $0.hasPrefix(".romtrack-partial-") }.sorted()
   }
 
   // MARK: - An --out that cannot be used
@@ -80,17 +84,30 @@ import Testing
     let folder = RomtrackProcess.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let input = OutputSafetyTests.smallInput(in: folder)
+    RomtrackProcess.write("notes\n", to: folder.appendingPathComponent("notes.txt"))
     let before = try OutputSafetyTests.snapshot(folder)
     let path = folder.standardizedFileURL.path
 
     let onFile = try RomtrackProcess.run(["report", "--outcomes", "scores.csv", "--as-of", "2026-09-30", "--out", "scores.csv"], in: folder)
     #expect(onFile.status == 1)
-    #expect(onFile.stderr.hasSuffix("romtrack: \(input.standardizedFileURL.path): is a file, not a folder; give --out a folder for the report\n"))
+    #expect(onFile.stderr.hasSuffix("romtrack: \(input.standardizedFileURL.path): holds scores.csv, the input file of this run; the report replaces the whole folder: give --out another folder\n"))
+    let onOtherFile = try RomtrackProcess.run(["report", "--outcomes", "scores.csv", "--as-of", "2026-09-30", "--out", "notes.txt"], in: folder)
+    #expect(onOtherFile.status == 1)
+    #expect(onOtherFile.stderr.hasSuffix("romtrack: \(path)/notes.txt: is a file, not a folder; give --out a folder for the report\n"))
 
     let onFolder = try RomtrackProcess.run(["report", "--outcomes", "scores.csv", "--as-of", "2026-09-30", "--out", "."], in: folder)
     #expect(onFolder.status == 1)
     #expect(onFolder.stderr.hasSuffix(
-      "romtrack: \(path): is a folder that holds other files, not a report (no manifest.json); the report replaces the whole folder, so give --out a new or empty folder\n"))
+      "romtrack: \(path): holds scores.csv, the input file of this run; the report replaces the whole folder: give --out another folder\n"))
+    let other = folder.appendingPathComponent("other")
+    try FileManager.default.createDirectory(at: other, withIntermediateDirectories: false)
+    RomtrackProcess.write("notes\n", to: other.appendingPathComponent("notes.txt"))
+    let onOther = try RomtrackProcess.run(["report", "--outcomes", input.path, "--as-of", "2026-09-30", "--out", "other"], in: folder)
+    #expect(onOther.status == 1)
+    #expect(onOther.stderr.hasSuffix(
+      "romtrack: \(other.standardizedFileURL.path): is a folder that holds other files, not a romtrack report or export (no .romtrack-output marker); the report replaces the whole folder, so give --out a new or empty folder\n"))
+    #expect(RomtrackProcess.read(other.appendingPathComponent("notes.txt")) == "notes\n")
+    try FileManager.default.removeItem(at: other)
     #expect(try OutputSafetyTests.snapshot(folder) == before)
     #expect(OutputSafetyTests.leftovers(of: folder.lastPathComponent, in: folder.deletingLastPathComponent()).isEmpty)
 
@@ -225,7 +242,7 @@ import Testing
     for period in ["2026-08", "2026-09"] {
       let alone = folder.appendingPathComponent("alone-\(period)").path
       #expect(try RomtrackProcess.run(arguments(period, alone)).status == 0)
-      expected[period] = try OutputSafetyTests.snapshot(URL(fileURLWithPath: alone)).filter { $0.key != "manifest.json" }
+      expected[period] = try OutputSafetyTests.snapshot(URL(fileURLWithPath: alone)).filter { !OutputSafetyTests.ownRun.contains($0.key) }
     }
     let shared = folder.appendingPathComponent("shared")
     for round in 0..<3 {
@@ -239,34 +256,41 @@ import Testing
       let manifest = try JSONSerialization.jsonObject(with: result["manifest.json"] ?? Data()) as? [String: Any]
       let winner = (manifest?["as_of"] as? String).map { String($0.prefix(7)) } ?? "none"
       #expect(["2026-08", "2026-09"].contains(winner))
-      #expect(result.filter { $0.key != "manifest.json" } == expected[winner] ?? [:])
+      #expect(result.filter { !OutputSafetyTests.ownRun.contains($0.key) } == expected[winner] ?? [:])
       #expect(OutputSafetyTests.leftovers(of: "shared", in: folder).isEmpty)
     }
   }
 
-  /// Staging folders of runs that were killed (dead process ids of this machine, and the names of
-  /// earlier versions) are deleted by the next run; those of live processes or other machines stay.
-  @Test func leftoversOfKilledRunsAreRemoved() throws {
+  /// Staging folders whose lock can be taken (runs that were killed) are deleted by the next run;
+  /// one whose lock is held (here by this test process, as a live run holds it) is never touched,
+  /// nor are folders of other names. An empty staging folder without its marker (a run killed between
+  /// making the folder and locking it) is removed; one with files but no marker is left alone.
+  @Test func onlyStagingFoldersWhoseLockCanBeTakenAreRemoved() throws {
     let folder = RomtrackProcess.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let input = OutputSafetyTests.smallInput(in: folder)
-    var host = [CChar](repeating: 0, count: 256)
-    gethostname(&host, 255)
-    let hostName = String(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      .map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "_" })
-    var dead: Int32 = 30_000
-    while kill(dead, 0) == 0 || errno != ESRCH { dead -= 1 }
-    let gone = [".report.partial-\(hostName)-\(dead)-1f2e", ".report.partial-\(dead)", ".report.old-\(dead)"]
-    let kept = [".report.partial-\(hostName)-\(getpid())-77aa", ".report.partial-elsewhere-\(dead)-3c4d", ".notes.partial-\(dead)"]
-    for name in gone + kept {
+    func staging(_ name: String, marker: Bool = true) -> URL {
       let leftover = folder.appendingPathComponent(name)
-      try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: false)
+      try? FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: false)
       RomtrackProcess.write("health data\n", to: leftover.appendingPathComponent("clients.csv"))
+      if marker { RomtrackProcess.write("", to: leftover.appendingPathComponent(".romtrack-output")) }
+      return leftover
     }
+    let live = staging(".romtrack-partial-00000000000000aa")
+    _ = staging(".romtrack-partial-00000000000000bb")
+    let emptyDead = folder.appendingPathComponent(".romtrack-partial-00000000000000cc")
+    try FileManager.default.createDirectory(at: emptyDead, withIntermediateDirectories: false)
+    _ = staging(".romtrack-partial-00000000000000dd", marker: false)
+    _ = staging(".report.partial-host-1-1f2e")  // an earlier version's name: not romtrack's to judge now
+    let lock = open(live.appendingPathComponent(".romtrack-output").path, O_RDWR)
+    #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+    defer { close(lock) }
+
     let run = try RomtrackProcess.run(["report", "--outcomes", input.path, "--as-of", "2026-09-30", "--out", "report", "--quiet"], in: folder)
     #expect(run.status == 0, "\(run.stderr)")
     let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }.sorted()
-    #expect(left == kept.sorted())
+    #expect(left == [".report.partial-host-1-1f2e", ".romtrack-partial-00000000000000aa", ".romtrack-partial-00000000000000dd"])
+    #expect(RomtrackProcess.read(live.appendingPathComponent("clients.csv")) == "health data\n")
   }
 
   // MARK: - Spreadsheet formulas

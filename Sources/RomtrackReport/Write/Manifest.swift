@@ -2,7 +2,9 @@ import Foundation
 import RomtrackCore
 
 /// manifest.json: what a run read, with which settings, what it made of the rows, and how long each
-/// phase took (FORMATS.md). The only output file with a timestamp.
+/// phase took (FORMATS.md). The only output file with a timestamp. `run_id` is the one in the folder's
+/// `.romtrack-output` marker; `warnings` lists every warning of the run (rejected rows, model
+/// diagnostics), since a report that was written passed every check that could have failed it.
 public struct Manifest: Encodable {
   public struct Input: Encodable {
     public var path: String
@@ -24,10 +26,13 @@ public struct Manifest: Encodable {
   public var reconciliation: Reconciliation
   public var timings: [StageTiming]
   public var notes: [String]
+  public var runId: String?
+  public var warnings: [String]
 
   public init(
     version: String, commandLine: [String], asOf: CivilDate?, parameters: [String: String],
-    loaded: LoadedInput, sha256: [String?] = [], notes: [String] = []
+    loaded: LoadedInput, sha256: [String?] = [], notes: [String] = [],
+    runID: String? = nil, warnings: [String] = []
   ) {
     self.version = version
     self.commandLine = commandLine
@@ -40,6 +45,8 @@ public struct Manifest: Encodable {
     self.reconciliation = loaded.reconciliation
     self.timings = loaded.timings
     self.notes = loaded.notes + notes  // how the input was read (workbooks, wide and item-level files) first
+    self.runId = runID
+    self.warnings = warnings
   }
 
   public func json() throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import RomtrackCore
 
 #if canImport(Glibc)
   import Glibc
@@ -8,17 +9,18 @@ import Foundation
 /// target, which takes the target's place only when every file is written. Whatever happens to a run,
 /// the target is at every moment either the previous complete report or the new complete one.
 ///
-/// - Staging folders are named `.<name>.partial-<host>-<pid>-<random>`: unique per run, even for runs
-///   with the same process id on different machines writing to a shared folder.
+/// - Staging folders are named `.romtrack-partial-<16 hex>` and locked for the life of the run
+///   (`StagingLock`): an `flock` on their marker, which the kernel releases when the process ends.
 /// - The commit swaps the staging folder and the target in one `renameat2(RENAME_EXCHANGE)`, so there
 ///   is no moment without a report, then deletes the previous report (now under the staging name).
 ///   Where the file system cannot exchange, the previous report is first renamed aside. When another
 ///   run committed to the same target in the meantime, the later commit replaces it: both runs end
 ///   with a complete report in place, the last one to finish wins, and no files are mixed.
-/// - A run that is killed leaves its staging folder behind. The next run into the same parent folder
-///   deletes the staging folders of processes of this machine that no longer run.
-/// - An existing target is replaced only when it is an empty folder or a report (it has a
-///   manifest.json): `--out .` or `--out` naming a file never deletes anything else.
+/// - A run that is killed leaves its staging folder behind, unlocked. The next run into the same
+///   parent folder deletes every staging folder whose lock it can take, and no other.
+/// - An existing target is replaced only when it is an empty folder or a folder romtrack wrote whose
+///   marker (`OutputMarker`) lists everything in it; never a link, a mount point, or a folder holding
+///   a file the run reads (`checkTarget`). Files are created 0640 and folders 0750, less the umask.
 ///
 /// Nothing is written outside the target's parent folder, and file names are checked to stay inside it.
 public final class OutputFolder: @unchecked Sendable {
@@ -27,6 +29,12 @@ public final class OutputFolder: @unchecked Sendable {
   /// `staging.path`, made once: file names are joined to it as text (`create`), since URL operations
   /// cost tens of thousands of instructions per file, which 40,000 clinician pages felt.
   private let stagingPath: String
+  /// The staging folder's lock, held until the commit or discard is done.
+  private let lock: StagingLock
+  /// The command writing the folder (report, export), for the marker.
+  private let command: String
+  /// This run's id, in the marker and the manifest.
+  public let runID: String
   /// Folders above the target that this run created, deepest first: `discard` removes them again.
   private let createdParents: [URL]
   /// Folders made inside the staging folder so far, behind `folders` (files are created on all cores).
@@ -37,16 +45,19 @@ public final class OutputFolder: @unchecked Sendable {
   /// that lock in the kernel, burning the core the other writer threads could use; waiting here, a
   /// thread sleeps instead.
   private let creating = NSLock()
+  /// Every file created, behind `creating`: the marker's list.
+  private var createdFiles: [String] = []
 
-  static let stagingMarker = ".partial-"
-
-  public init(path: String) throws {
+  /// Checks `path` (`checkTarget`), creates its missing parents and a locked staging folder beside it,
+  /// after deleting the staging folders of dead runs there. `reads` are the files the run reads.
+  public init(path: String, command: String = "report", reads: [ReadFile] = []) throws {
     target = URL(fileURLWithPath: path).standardizedFileURL
+    self.command = command
     let name = target.lastPathComponent
     guard target.path != "/", !name.isEmpty, name != ".", name != ".." else {
       throw OutputError(path: target.path, reason: "cannot be the report folder: name a folder inside it")
     }
-    try OutputFolder.checkReplaceable(target)
+    try OutputFolder.checkTarget(target, reads: reads)
 
     // Create the parent folders, remembering which were new.
     let parent = target.deletingLastPathComponent()
@@ -61,7 +72,7 @@ public final class OutputFolder: @unchecked Sendable {
     }
     var created: [URL] = []
     for url in missing.reversed() {
-      if mkdir(url.path, 0o777) == 0 {
+      if mkdir(url.path, 0o750) == 0 {
         created.append(url)
       } else if errno != EEXIST {
         let reason = OutputError.describe(errno)
@@ -71,14 +82,14 @@ public final class OutputFolder: @unchecked Sendable {
     }
     createdParents = created.reversed()
 
-    OutputFolder.removeLeftovers(of: name, in: parent)
-    staging = parent.appendingPathComponent(".\(name)\(OutputFolder.stagingMarker)\(OutputFolder.runTag())")
-    stagingPath = staging.path
-    if mkdir(stagingPath, 0o777) != 0 {
-      let reason = OutputError.describe(errno)
+    StagingLock.removeDead(in: parent.path)
+    do { lock = try StagingLock(in: parent.path) } catch let error as OutputError {
       OutputFolder.removeEmpty(createdParents)
-      throw OutputError(path: target.path, reason: "cannot write in \(parent.path): \(reason)")
+      throw OutputError(path: target.path, reason: "cannot write in \(parent.path): \(error.reason)")
     }
+    stagingPath = lock.path
+    staging = URL(fileURLWithPath: stagingPath)
+    runID = StagingLock.randomHex() + StagingLock.randomHex()
   }
 
   /// Writes `bytes` to `name` (a relative path without `..`) inside the folder.
@@ -95,7 +106,8 @@ public final class OutputFolder: @unchecked Sendable {
     if let slash = name.lastIndex(of: "/") { try makeFolder(String(name[..<slash])) }
     let path = stagingPath + "/" + name
     creating.lock()
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+    if fd >= 0 { createdFiles.append(name) }
     creating.unlock()
     guard fd >= 0 else { throw OutputError(path: path, reason: OutputError.describe(errno)) }
     return OutputFile(fd: fd, path: path)
@@ -106,12 +118,24 @@ public final class OutputFolder: @unchecked Sendable {
     folders.lock()
     defer { folders.unlock() }
     guard !madeFolders.contains(folder) else { return }
-    try FileManager.default.createDirectory(atPath: stagingPath + "/" + folder, withIntermediateDirectories: true)
-    madeFolders.insert(folder)
+    var made = ""
+    for part in folder.split(separator: "/") {
+      made += made.isEmpty ? String(part) : "/" + part
+      guard !madeFolders.contains(made) else { continue }
+      if mkdir(stagingPath + "/" + made, 0o750) != 0 && errno != EEXIST {
+        throw OutputError(path: stagingPath + "/" + made, reason: OutputError.describe(errno))
+      }
+      madeFolders.insert(made)
+    }
   }
 
   /// Puts the finished folder in place of the target, replacing an earlier report.
   public func commit() throws {
+    creating.lock()
+    let marker = OutputMarker(command: command, romtrackVersion: RomtrackVersion.current, runID: runID, files: createdFiles)
+    creating.unlock()
+    try lock.writeMarker(try marker.json())
+    defer { lock.release() }
     // A few rounds: each failure below means another run changed the target in between.
     for _ in 0..<16 {
       if rename(stagingPath, target.path) == 0 { return }
@@ -119,7 +143,7 @@ public final class OutputFolder: @unchecked Sendable {
       guard error == EEXIST || error == ENOTEMPTY else {
         throw OutputError(path: target.path, reason: "cannot put the report in place: \(OutputError.describe(error))")
       }
-      try OutputFolder.checkReplaceable(target)
+      try OutputMarker.checkReplaceable(target)
       switch OutputFolder.exchange(staging, target) {
       case 0:
         // The previous report now sits at the staging name.
@@ -139,8 +163,7 @@ public final class OutputFolder: @unchecked Sendable {
   /// The commit on a file system without `RENAME_EXCHANGE`: the previous report is renamed aside, the
   /// new one renamed in, the previous one deleted. False when another run took the target in between.
   private func replaceWithoutExchange() throws -> Bool {
-    let aside = target.deletingLastPathComponent()
-      .appendingPathComponent(".\(target.lastPathComponent)\(OutputFolder.stagingMarker)\(OutputFolder.runTag())")
+    let aside = target.deletingLastPathComponent().appendingPathComponent(StagingLock.prefix + StagingLock.randomHex())
     guard rename(target.path, aside.path) == 0 else {
       if errno == ENOENT { return false }
       throw OutputError(path: target.path, reason: "cannot move the previous report aside: \(OutputError.describe(errno))")
@@ -156,6 +179,7 @@ public final class OutputFolder: @unchecked Sendable {
   /// Removes the unfinished folder, and the parent folders this run created when they are empty.
   public func discard() {
     try? FileManager.default.removeItem(at: staging)
+    lock.release()
     OutputFolder.removeEmpty(createdParents)
   }
 
@@ -167,73 +191,6 @@ public final class OutputFolder: @unchecked Sendable {
   }
 
   // MARK: - Helpers
-
-  /// The names romtrack writes into a report or export folder. A folder holding only these is one of
-  /// its own, even without its manifest.json (the example report is committed without it).
-  static let ownNames: Set<String> = [
-    "manifest.json", "index.html", "clinicians", "clients.csv", "worklist.csv", "events.csv", "summary.csv",
-    "trends.csv", "model.json", "rejects.csv", "aggregates.csv", "alliance_outcome.csv", "README.txt",
-  ]
-
-  /// Throws unless `url` is absent, an empty folder, or a folder romtrack wrote: one with a
-  /// manifest.json, or holding nothing but the files romtrack writes.
-  static func checkReplaceable(_ url: URL) throws {
-    guard exists(url) else { return }
-    guard isDirectory(url) else {
-      throw OutputError(path: url.path, reason: "is a file, not a folder; give --out a folder for the report")
-    }
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-    if entries.isEmpty || entries.contains("manifest.json") || entries.allSatisfy(ownNames.contains) { return }
-    throw OutputError(
-      path: url.path,
-      reason: "is a folder that holds other files, not a report (no manifest.json); the report replaces the"
-        + " whole folder, so give --out a new or empty folder")
-  }
-
-  /// `<host>-<pid>-<random>`: what makes a staging name unique to one run.
-  static func runTag() -> String {
-    "\(hostName())-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
-  }
-
-  static func hostName() -> String {
-    var buffer = [CChar](repeating: 0, count: 256)
-    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "host" }
-    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    let safe = name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "_" }
-    return safe.isEmpty ? "host" : String(safe)
-  }
-
-  /// Deletes the staging folders of `name` left in `parent` by runs of this machine that no longer
-  /// run (killed, or stopped by a power cut), and those of earlier versions named `.partial-<pid>`
-  /// or `.old-<pid>`. A staging folder of a live process, or of another machine, is left alone.
-  static func removeLeftovers(of name: String, in parent: URL) {
-    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
-    let host = hostName()
-    for entry in entries {
-      let pid: Int32?
-      if entry.hasPrefix(".\(name)\(stagingMarker)") {
-        let tag = entry.dropFirst(name.count + 1 + stagingMarker.count)
-        let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 1 {
-          pid = Int32(parts[0])  // an earlier version's `.partial-<pid>`
-        } else if parts.count >= 3, parts.dropLast(2).joined(separator: "-") == host {
-          pid = Int32(parts[parts.count - 2])
-        } else {
-          pid = nil
-        }
-      } else if entry.hasPrefix(".\(name).old-") {
-        pid = Int32(entry.dropFirst(name.count + 6))
-      } else {
-        pid = nil
-      }
-      guard let pid, pid > 0, !isRunning(pid) else { continue }
-      try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
-    }
-  }
-
-  static func isRunning(_ pid: Int32) -> Bool {
-    kill(pid, 0) == 0 || errno == EPERM
-  }
 
   static func exists(_ url: URL) -> Bool {
     var info = stat()

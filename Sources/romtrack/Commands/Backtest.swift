@@ -76,8 +76,10 @@ struct BacktestCommand: ParsableCommand {
     let configuration = try input.loadConfiguration()
     let parameters = try methods.parameters(configuration)
     let registry = configuration.registry
-    let folder = try OutputFolder(path: out)
     let files = try PeriodRun.inputFiles(input)
+    let reads = files.map { OutputFolder.ReadFile("input file", $0) } + etrModel.map { OutputFolder.ReadFile("--etr-model", $0) }
+      + (truth.map { [OutputFolder.ReadFile("--truth", $0)] } ?? [])
+    let folder = try OutputFolder(path: out, command: "backtest", reads: reads)
     let saved: [String: (fit: GrowthModelFit, source: String)]
     let planted: [String: PlantedEpisode]?
     do {
@@ -140,7 +142,7 @@ struct BacktestCommand: ParsableCommand {
       let replayed = "replayed \(replayDays.count) month ends from \(CivilDate(days: replayDays.first!)) to \(CivilDate(days: replayDays.last!))"
       let manifest = Manifest(
         version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: last,
-        parameters: parameters.manifestEntries, loaded: loaded, notes: [replayed])
+        parameters: parameters.manifestEntries, loaded: loaded, notes: [replayed], runID: folder.runID)
       try folder.write("manifest.json", try manifest.json())
       try folder.commit()
     } catch {

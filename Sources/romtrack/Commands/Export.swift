@@ -45,7 +45,7 @@ struct Export: ParsableCommand {
   @Option(help: ArgumentHelp("A file holding the secret salt of the pseudonyms (at least 16 bytes; keep it inside the practice).", valueName: "file"))
   var saltFile: String?
 
-  @Option(help: ArgumentHelp("Output folder (default exports/<period>/), replaced atomically.", valueName: "dir"))
+  @Option(help: ArgumentHelp("Output folder (default exports/<period>/), replaced atomically; only a new or empty folder, or one romtrack wrote (docs/output-folder.md).", valueName: "dir"))
   var out: String?
 
   func validate() throws {
@@ -56,7 +56,9 @@ struct Export: ParsableCommand {
 
   func run() throws {
     let key = try saltFile.map(Export.readSalt)
-    var (run, folder) = try PeriodRun.start(input: input, methods: methods, period: period, out: out, defaultRoot: "exports")
+    var (run, folder) = try PeriodRun.start(
+      input: input, methods: methods, period: period, out: out, defaultRoot: "exports", command: "export",
+      reads: saltFile.map { [.init("--salt-file", $0)] } ?? [])
     let threshold = suppress ?? run.parameters.suppress
     let suppression = AggregateFiles.Suppression(threshold: threshold)
     let (loaded, registry) = (run.loaded, run.configuration.registry)
@@ -94,7 +96,7 @@ struct Export: ParsableCommand {
       try ParallelWrites.run(jobs, into: folder)
       try folder.write("README.txt", Array(readme(month: run.month, threshold: threshold, levels: levels).utf8))
       run.lap("write export")
-      try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed; ids pseudonymised with HMAC-SHA256"]).json())
+      try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed; ids pseudonymised with HMAC-SHA256"], runID: folder.runID).json())
       written.append("manifest.json")
       try folder.commit()
     } catch {
@@ -103,7 +105,6 @@ struct Export: ParsableCommand {
     }
     Console.status("period \(run.month), scores up to \(run.asOf); counts below \(threshold) suppressed", quiet: input.quiet)
     Console.status("wrote \(folder.target.path)/: \(written.joined(separator: ", "))", quiet: input.quiet)
-    try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(run.configuration))
   }
 
   /// The salt: the file's bytes without a final line break; at least 16 bytes.

@@ -28,7 +28,7 @@ struct InputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Count an episode without episode_end as ended when its last score is more than this many days old (default 42).", valueName: "days"))
   var endedAfterDays: Int?
 
-  @Option(help: ArgumentHelp("Fail with exit code 2 when more than this share of rows is rejected (default 0.05); rejects.csv is written first.", valueName: "rate"))
+  @Option(help: ArgumentHelp("Fail with exit code 2 when more than this share of rows is rejected (default 0.05): validate writes rejects.csv first; report and export write nothing and leave the previous folder as it was.", valueName: "rate"))
   var maxRejectRate: Double?
 
   @Option(help: ArgumentHelp("Threads for reading one large file (default: the processors available).", valueName: "n"))
@@ -66,11 +66,14 @@ struct InputOptions: ParsableArguments {
 
   /// The configuration: `--config`, else romtrack.yml / romtrack.json in the working folder, else built-ins.
   func loadConfiguration() throws -> Configuration {
-    if let config { return try Configuration.load(path: config) }
-    for name in ["romtrack.yml", "romtrack.yaml", "romtrack.json"] where FileManager.default.fileExists(atPath: name) {
-      return try Configuration.load(path: name)
-    }
+    if let configurationPath { return try Configuration.load(path: configurationPath) }
     return Configuration.defaults
+  }
+
+  /// The configuration file read: `--config`, else the first of romtrack.yml, romtrack.yaml and
+  /// romtrack.json in the working folder; nil for the built-ins.
+  var configurationPath: String? {
+    config ?? ["romtrack.yml", "romtrack.yaml", "romtrack.json"].first { FileManager.default.fileExists(atPath: $0) }
   }
 
   /// Ingest settings from the flags, falling back on the configuration.

@@ -35,12 +35,15 @@ struct PeriodRun {
   let models: [ExpectedResponseUse]
   let aggregates: AggregateTable
   let hashes: InputHashes
+  /// --max-reject-rate, or the configuration's.
+  let rejectLimit: Double
   /// Every stage's time so far, the reading stages first.
   private(set) var clock: StageClock
 
   init(input: InputOptions, methods: AnalysisOptions, period: PeriodOptions) throws {
     configuration = try input.loadConfiguration()
     parameters = try methods.parameters(configuration)
+    rejectLimit = input.rejectLimit(configuration)
     files = try PeriodRun.inputFiles(input)
     Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
     let today = CivilDate.today
@@ -57,6 +60,7 @@ struct PeriodRun {
       series: input.seriesOptions(configuration, asOf: period.asOfDate),
       asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay },
       whenRead: { started = InputHashes(paths: paths) })
+    try PeriodRun.checkUsable(loaded, registry: configuration.registry, rejectLimit: rejectLimit, input: input)
     guard let asOf = loaded.table.asOf else {
       throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
     }
@@ -82,18 +86,81 @@ struct PeriodRun {
     self.clock = clock
   }
 
-  /// The run and its output folder: `--out`, opened (and so checked) before the input is read rather
-  /// than after the analysis, or `<defaultRoot>/<period>` once the period is known.
+  /// The run and its output folder. `--out` (or `<defaultRoot>/<period>` when --period or --as-of names
+  /// the period) is checked and opened before the input is read, so an unusable folder fails the run
+  /// at once; the default folder of a period found in the data, once it is known. Every check that can
+  /// fail the run (`checkUsable`, right after the input is read) comes before anything is written: a
+  /// failed run leaves the previous report as it was. `reads`: files read besides the inputs (the salt).
   static func start(
-    input: InputOptions, methods: AnalysisOptions, period: PeriodOptions, out: String?, defaultRoot: String
+    input: InputOptions, methods: AnalysisOptions, period: PeriodOptions, out: String?, defaultRoot: String,
+    command: String = "report", reads extra: [OutputFolder.ReadFile] = []
   ) throws -> (PeriodRun, OutputFolder) {
-    let named = try out.map(OutputFolder.init(path:))
+    let reads = try readFiles(input: input, period: period) + extra
+    let early = out ?? period.asOfDate.map { "\(defaultRoot)/\(YearMonth(year: $0.components.year, month: $0.components.month))" }
+    let named = try early.map { try OutputFolder(path: $0, command: command, reads: reads) }
     let run: PeriodRun
     do { run = try PeriodRun(input: input, methods: methods, period: period) } catch {
       named?.discard()
       throw error
     }
-    return (run, try named ?? OutputFolder(path: "\(defaultRoot)/\(run.month)"))
+    return (run, try named ?? OutputFolder(path: "\(defaultRoot)/\(run.month)", command: command, reads: reads))
+  }
+
+  /// The files the run reads, none of which may lie in the folder it replaces: the inputs, the
+  /// configuration and saved ETR models.
+  static func readFiles(input: InputOptions, period: PeriodOptions) throws -> [OutputFolder.ReadFile] {
+    var reads = try inputFiles(input).map { OutputFolder.ReadFile("input file", $0) }
+    if let config = input.configurationPath { reads.append(.init("--config file", config)) }
+    reads += period.etrModel.map { .init("--etr-model file", $0) }
+    return reads
+  }
+
+  /// Fails the run (before anything is written) when the row reconciliation does not balance, when
+  /// rows were rejected and none was usable, or when more than --max-reject-rate were rejected; the
+  /// summary of what was read is printed first (and --json-summary's), so the cause shows without a
+  /// rejects.csv.
+  static func checkUsable(_ loaded: LoadedInput, registry: InstrumentRegistry, rejectLimit: Double, input: InputOptions) throws {
+    let counts = loaded.reconciliation
+    let unchanged = "nothing was written, the output folder is as it was; run `romtrack validate` on the same files for rejects.csv"
+    let failure: RunFailure?
+    if !counts.balances {
+      failure = .internal("the row reconciliation does not balance: " + counts.lines[0])
+    } else if counts.rowsUsed == 0 && counts.rowsRejected > 0 {
+      failure = .input("none of the \(counts.rowsRead) rows read is usable (\(counts.rowsRejected) rejected); " + unchanged)
+    } else if counts.rejectRate > rejectLimit {
+      failure = .input(
+        String(format: "%.1f%% of rows were rejected, more than --max-reject-rate %.1f%%; ", counts.rejectRate * 100, rejectLimit * 100) + unchanged)
+    } else {
+      failure = nil
+    }
+    guard let failure else { return }
+    let summary = RunSummary(loaded: loaded, registry: registry, seconds: 0)
+    for line in summary.humanLines().dropLast() { Console.status(line, quiet: input.quiet) }
+    if input.jsonSummary { print(summary.json()) }
+    throw failure
+  }
+
+  /// The warnings of a run that passed its checks, for the manifest: rejected rows (within
+  /// --max-reject-rate) with the first row of each reason, and the ETR models' diagnostics of level
+  /// warning or error.
+  var warnings: [String] {
+    let counts = loaded.reconciliation
+    var lines: [String] = []
+    if counts.rowsRejected > 0 {
+      lines.append(
+        String(format: "%d of %d rows rejected (%.1f%%, within --max-reject-rate %.1f%%): see rejects.csv",
+          counts.rowsRejected, counts.rowsRead, counts.rejectRate * 100, rejectLimit * 100))
+    }
+    for (reason, count) in counts.rejectedByReason.sorted(by: { $0.key < $1.key }) {
+      let first = loaded.rejects.first { $0.reason.rawValue == reason }
+      lines.append("rejected \(reason): \(count)" + (first.map { ", first \($0.file) line \($0.line), \($0.field): \($0.detail)" } ?? ""))
+    }
+    for model in models {
+      for diagnostic in model.fit.diagnostics where diagnostic.level >= .warning {
+        lines.append("ETR model \(model.instrument) (\(model.source)): \(diagnostic.code.rawValue) (\(diagnostic.level.rawValue)): \(diagnostic.detail)")
+      }
+    }
+    return lines
   }
 
   /// Records the time since the previous stage ended under `name`.
@@ -101,7 +168,7 @@ struct PeriodRun {
 
   /// The manifest of this run, with every stage's time so far and the inputs' SHA-256; its notes say
   /// which outcome instruments have no expected-response model, and why.
-  func manifest(notes: [String] = []) -> Manifest {
+  func manifest(notes: [String] = [], runID: String) -> Manifest {
     var withTimings = loaded
     withTimings.timings = clock.timings
     let modelNotes = models.filter { $0.fit == nil }.map { model in
@@ -109,7 +176,8 @@ struct PeriodRun {
     }
     return Manifest(
       version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOf,
-      parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes + modelNotes)
+      parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes + modelNotes,
+      runID: runID, warnings: warnings)
   }
 
   static let sampleFolder = "data/sample"

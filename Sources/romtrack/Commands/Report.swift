@@ -21,7 +21,7 @@ struct Report: ParsableCommand {
 
   @OptionGroup(title: "Period") var period: PeriodOptions
 
-  @Option(help: ArgumentHelp("Output folder (default reports/<period>/), replaced atomically.", valueName: "dir"))
+  @Option(help: ArgumentHelp("Output folder (default reports/<period>/), replaced atomically; only a new or empty folder, or one romtrack wrote (docs/output-folder.md).", valueName: "dir"))
   var out: String?
 
   @Flag(help: "Also write a progress sheet for each active episode, for the client (clinicians/<id>/clients/), linked from the clinician's page.")
@@ -89,7 +89,7 @@ struct Report: ParsableCommand {
         run.lap("write client sheets")
       }
       sheetCount = content.value.clientSheets.count
-      try folder.write("manifest.json", try run.manifest().json())
+      try folder.write("manifest.json", try run.manifest(runID: folder.runID).json())
       try folder.commit()
     } catch let failure as RunFailure {
       folder.discard()
@@ -117,7 +117,6 @@ struct Report: ParsableCommand {
     lines.append("wrote \(folder.target.path)/: index.html, clinicians/ (one page per clinician), clients.csv, worklist.csv, events.csv, summary.csv, trends.csv, rejects.csv (\(loaded.rejects.count) rows), model.json, manifest.json")
     for line in lines { Console.status(line, quiet: input.quiet) }
     if input.jsonSummary { print(summary.json()) }
-    try checkRejectRate(loaded.reconciliation, limit: input.rejectLimit(run.configuration))
   }
 }
 

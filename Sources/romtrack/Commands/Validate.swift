@@ -15,7 +15,7 @@ struct Validate: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
-  @Option(help: ArgumentHelp("Folder for rejects.csv, written only when rows are rejected (default: the working folder).", valueName: "dir"))
+  @Option(help: ArgumentHelp("Folder for rejects.csv, written only when rows are rejected; an earlier rejects.csv there is removed when none are (default: the working folder).", valueName: "dir"))
   var out: String = "."
 
   @Option(help: ArgumentHelp("Only scores dated on or before this day count (YYYY-MM-DD).", valueName: "date"))
@@ -28,23 +28,21 @@ struct Validate: ParsableCommand {
 
   func run() throws {
     let started = ContinuousClock.now
+    let paths = files + input.allFiles
+    let rejectsOutput = try RejectsOutput(folder: out, reads: paths + (input.configurationPath.map { [$0] } ?? []))
     let configuration = try input.loadConfiguration()
     let loaded = try InputLoader.load(
-      files: files + input.allFiles, registry: configuration.registry,
+      files: paths, registry: configuration.registry,
       ingest: try input.ingestOptions(configuration),
       series: input.seriesOptions(configuration, asOf: asOf.flatMap { CivilDate(iso: $0) }))
     let summary = RunSummary(loaded: loaded, registry: configuration.registry, seconds: started.secondsSince)
     var lines = summary.humanLines()
+    let shown = URL(fileURLWithPath: out).appendingPathComponent(RejectsOutput.fileName).relativePath
     if !loaded.rejects.isEmpty {
-      let path = URL(fileURLWithPath: out).appendingPathComponent("rejects.csv")
-      // Written to a temporary file renamed at the end: an earlier rejects.csv stays whole until then.
-      do {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try Data(RejectsFile.csv(loaded.rejects)).write(to: path, options: .atomic)
-      } catch {
-        throw OutputError(path: path.path, reason: "cannot write: \((error as NSError).localizedDescription)")
-      }
-      lines.append("rejects: \(path.relativePath) (\(loaded.rejects.count) rows)")
+      try rejectsOutput.write(RejectsFile.csv(loaded.rejects))
+      lines.append("rejects: \(shown) (\(loaded.rejects.count) rows)")
+    } else if try rejectsOutput.removeEarlier() {
+      lines.append("rejects: none; the earlier \(shown) removed")
     }
     for line in lines { Console.status(line, quiet: input.quiet) }
     if input.jsonSummary { print(summary.json()) }
