@@ -119,7 +119,7 @@ struct Export: ParsableCommand {
         try folder.write(Export.clientLevelFolder + "/README.txt", Array(Export.clientLevelReadme(month: run.month).utf8))
       }
       run.lap("write export")
-      try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed; ids pseudonymised with HMAC-SHA256"]).json())
+      try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed, and every count that would give one away (secondary suppression, README.txt); ids pseudonymised with HMAC-SHA256, one key per kind of id"]).json())
       written.append("manifest.json")
       try folder.commit()
     } catch {
