@@ -17,7 +17,7 @@ struct Romtrack: ParsableCommand {
       CSV and HTML reports. Exit codes: 0 success, 1 usage error, 2 input error, 3 internal error.
       """,
     version: RomtrackVersion.current,
-    subcommands: [Report.self, Export.self, Validate.self, Model.self, Generate.self, Instruments.self]
+    subcommands: [Report.self, Export.self, Validate.self, Model.self, BacktestCommand.self, Generate.self, Instruments.self]
   )
 
   /// Runs the command and maps every failure to the exit codes of FORMATS.md.

@@ -23,7 +23,11 @@ import Testing
 
   @Test func joinsEveryRuleOnOneEpisode() throws {
     let loaded = try TestFiles.load(Self.text, series: SeriesOptions(asOf: CivilDate(year: 2026, month: 9, day: 30)))
-    let analysis = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
+    // A rupture needs a drop of at least 5 points here (`--rupture-points 5`): the default, a reliable
+    // drop of 1.96 sqrt(2) SD_w = 11.23 points, is more than this 8-point fall (see below).
+    var parameters = AnalysisParameters.defaults
+    parameters.rupturePoints = 5
+    let analysis = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
     let names = loaded.table.series.map { InstrumentRegistry.builtIn.instruments[Int($0.instrument)].name }
     #expect(names == ["PHQ9", "GAD7", "SRS"])
     let (phq, gad, srs) = (analysis.series[0], analysis.series[1], analysis.series[2])
@@ -42,8 +46,9 @@ import Testing
     #expect(phq.pairFlags?.casenessAtIntake == true)
     #expect(phq.pairFlags?.recovery == false)
     #expect(phq.pairFlags?.reliableImprovement == true)
-    // SRS: SD_w of this one series is 4.05; the drop 38 -> 30 at session 4 exceeds it and never comes
-    // back to 38 - SD_w/2 = 35.97 within 3 sessions; the latest 30 is below 36: low alliance.
+    // SRS: SD_w of this one series is 4.05; the drop 38 -> 30 at session 4 exceeds max(SD_w, 5 points)
+    // and never comes back to 38 - 5/2 = 35.5 within 3 sessions nor since; the latest 30 is below 36:
+    // low alliance.
     #expect(srs.ruptures == 1 && srs.rupturesRepaired == 0)
     #expect(srs.lowAlliance == true)
     #expect(abs((analysis.withinClientSD[InstrumentRegistry.builtIn.index(of: "SRS")!] ?? 0) - 4.0510) < 1e-4)
@@ -55,6 +60,12 @@ import Testing
     #expect(analysis.events.map(\.kind) == [.rupture])
     #expect(analysis.events.first?.session == 4)
     #expect(analysis.events.first?.preMean == 38 && analysis.events.first?.postMean == 30)
+
+    // With the default rule the 8-point fall is under a reliable drop (2.77 x 4.051 = 11.23): no rupture,
+    // and the worklist keeps the stall and the low alliance.
+    let byDefault = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
+    #expect(byDefault.series[2].ruptures == 0 && byDefault.events.isEmpty)
+    #expect(byDefault.series[0].reasons.codes == "stalled;no_reliable_improvement;low_alliance")
   }
 
   @Test func endedEpisodesAreNotOnTheWorklist() throws {
@@ -123,6 +134,41 @@ import Testing
       }
       #expect(r.reasons.contains(.offTrack) == (r.signal == .yellow || r.signal == .red))
     }
+  }
+
+  @Test func belowTheMinimumNumberOfSeriesThereIsNoModelAndNoSignal() throws {
+    let practice = SyntheticPractice(settings: GeneratorSettings(clients: 400, seed: 5))
+    let folder = TestFiles.folder.appendingPathComponent("etr-min-\(UUID().uuidString)").path
+    let summary = try practice.write(to: folder)
+    let loaded = try InputLoader.load(files: summary.files, registry: .builtIn, ingest: IngestOptions(), series: SeriesOptions())
+    let phq = InstrumentRegistry.builtIn.index(of: "PHQ9")!
+    let inModel = GrowthModelData(table: loaded.table, instrument: phq, spec: .expectedTreatmentResponse).groupCount
+    var parameters = AnalysisParameters.defaults
+    // One series short of the minimum: no model. Exactly at it: a model.
+    parameters.etrMinimumSeries = inModel + 1
+    var analysis = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
+    let uses = ExpectedResponseStage(registry: .builtIn, parameters: parameters).apply(to: &analysis, table: loaded.table)
+    let use = try #require(uses.first { $0.instrument == "PHQ9" })
+    #expect(use.fit == nil && use.source == "none")
+    #expect(use.diagnostics.map(\.code) == [.tooFewSeriesForPracticeModel] && use.diagnostics[0].level == .error)
+    #expect(use.diagnostics[0].detail.contains("\(inModel) series") && use.diagnostics[0].detail.contains("--etr-model"))
+    for (s, series) in loaded.table.series.enumerated() where Int(series.instrument) == phq {
+      let r = analysis.series[s]
+      #expect(r.signal == nil && r.etrZ == nil && r.expected == nil && !r.reasons.contains(.offTrack))
+      #expect(r.diagnostics.contains(.noExpectedResponseModel))
+    }
+    parameters.etrMinimumSeries = inModel
+    var fitted = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
+    let again = ExpectedResponseStage(registry: .builtIn, parameters: parameters).apply(to: &fitted, table: loaded.table)
+    #expect(again.first { $0.instrument == "PHQ9" }?.fit?.groups == inModel)
+    // A saved model is used whatever the number of series.
+    parameters.etrMinimumSeries = inModel + 1
+    let saved = try #require(again.first { $0.instrument == "PHQ9" }?.fit)
+    var withSaved = Analyzer(registry: .builtIn, parameters: parameters).analyze(loaded.table)
+    let used = ExpectedResponseStage(registry: .builtIn, parameters: parameters, saved: ["PHQ9": (saved, "phq9.json")])
+      .apply(to: &withSaved, table: loaded.table)
+    #expect(used.first { $0.instrument == "PHQ9" }?.source == "phq9.json")
+    #expect(loaded.table.series.indices.contains { Int(loaded.table.series[$0].instrument) == phq && withSaved.series[$0].signal != nil })
   }
 }
 

@@ -44,6 +44,14 @@ import Testing
 //   show("generated REML ETR", lmer(score ~ ls * intake + (ls | g), d, control = tight))
 //   show("generated ML ETR", lmer(score ~ ls * intake + (ls | g), d, REML = FALSE, control = tight))
 //   show("generated REML weeks", lmer(score ~ weeks + (weeks | g), d, control = tight))
+//   # The expected-treatment-response model as respecified (METHODS.md section 5): the scores after the
+//   # intake (every row of a series but its first) are the response, the intake a covariate.
+//   post <- d[ave(d$session, d$g, FUN = seq_along) >= 2, ]
+//   show("generated REML ETR post-intake", lmer(score ~ ls * intake + (ls | g), post, control = tight))
+//   show("generated ML ETR post-intake", lmer(score ~ ls * intake + (ls | g), post, REML = FALSE, control = tight))
+//   # The bundled sample (data/sample/outcomes.csv), PHQ9, made as d above: the figures of issue 19.
+//   show("sample PHQ9 REML ETR post-intake", lmer(score ~ ls * intake + (ls | g), sample_post, control = tight))
+//   show("sample PHQ9 REML ETR post-intake, default control", lmer(score ~ ls * intake + (ls | g), sample_post))
 //
 // lme4's default optimiser stops about 1e-5 (relative) short of the optimum on sleepstudy (its printed
 // intercept SD 24.74066 against 24.74045 at the optimum, where lme4's own deviance function is lower by
@@ -149,6 +157,45 @@ enum LME4Reference {
       ("C000003/E1", 0.0702886811, -1.4259655891, 0.0208538379, 0.4230674444),
       ("C000006/E1", 0.1127936633, -2.2882757264, 0.0747963042, 1.5174129553),
       ("C000500/E1", 0.0990115772, -2.0086747948, 0.0209859045, 0.4257467152),
+    ])
+  /// The expected-treatment-response model as respecified: the scores after the intake. Not singular.
+  static let generatedETRAfterIntakeREML = LME4Fit(
+    theta: [1.5888661282, -1.0258251837, 0.9800792274],
+    beta: [-0.8163987720, 1.0504663443, 1.0594515214, -0.2542108239],
+    se: [1.1303897567, 0.9267737964, 0.0703003135, 0.0577855913], sdIntercept: 3.7451875273, sdSlope: 3.3442166564,
+    correlation: -0.7230448093, sigma: 2.3571447970, criterion: 8917.47739220, observations: 1760, groups: 245,
+    singular: false,
+    ranef: [
+      ("C000002/E1", 1.2798283465, -1.0913006783, 2.6375070801, 1.9699378557),
+      ("C000003/E1", 2.1773915671, -2.5258389919, 2.0953872002, 1.1678272357),
+      ("C000006/E1", -2.6556754051, 0.0031503195, 3.0302562321, 3.0861661605),
+      ("C000500/E1", 2.9900697256, -3.5094795817, 2.1171964492, 1.1872379326),
+    ])
+  static let generatedETRAfterIntakeML = LME4Fit(
+    theta: [1.5775387318, -1.0184442648, 0.9756313522],
+    beta: [-0.8164970122, 1.0505283795, 1.0594074667, -0.2541787854],
+    se: [1.1256378903, 0.9228049765, 0.0700030698, 0.0575369637], sdIntercept: 3.7184426335, sdSlope: 3.3243577491,
+    correlation: -0.7221219858, sigma: 2.3571165377, criterion: 8906.73984253, aic: 8922.739843, bic: 8966.524395,
+    observations: 1760, groups: 245, singular: false,
+    ranef: [
+      ("C000002/E1", 1.2708219408, -1.0848095195, 2.6280563464, 1.9636038094),
+      ("C000003/E1", 2.1689764518, -2.5212220292, 2.0905442812, 1.1654862992),
+      ("C000006/E1", -2.6374404102, -0.0071616205, 3.0144183600, 3.0699000974),
+      ("C000500/E1", 2.9782596894, -3.5029475842, 2.1122089328, 1.1848032586),
+    ])
+  /// The bundled sample's PHQ-9 (tight control; lme4's default control agrees to 6 digits: intercept SD
+  /// 3.2136869507, slope SD 3.4010772936, correlation -0.6844896353, REML criterion 6613.78185944).
+  static let sampleETRAfterIntakeREML = LME4Fit(
+    theta: [1.4173935472, -1.0267650144, 1.0935660010],
+    beta: [-3.6118784553, 2.8091032660, 1.2362953058, -0.3465316670],
+    se: [1.1758826591, 1.0656259010, 0.0719846680, 0.0650480550], sdIntercept: 3.2136860364, sdSlope: 3.4010818861,
+    correlation: -0.6844897804, sigma: 2.2673209165, criterion: 6613.78185944, observations: 1323, groups: 183,
+    singular: false,
+    ranef: [
+      ("C000002/E1", -1.1291981352, -2.4329658336, 2.1712259964, 1.4276553925),
+      ("C000003/E1", 1.3601285149, 1.1243128143, 2.3924347516, 1.8210767135),
+      ("C000004/E1", -1.5833976777, 1.8782067376, 1.8876876925, 1.0259340241),
+      ("C000300/E1", -1.8174545479, -0.6332783539, 2.3924347516, 1.8210767135),
     ])
   static let generatedWeeksREML = LME4Fit(
     theta: [1.8349992837, -0.0669245284, 0.2204872106], beta: [14.1879982566, -0.5330570679],
@@ -358,10 +405,10 @@ fileprivate func expectAgreement(
   }
 
   @Test func intakeModelAgreesWithLme4AndIsReportedSingular() throws {
-    // The ETR model: on these data the random intercept and log-session slope are perfectly correlated
-    // at the optimum (a boundary fit). Estimates agree with lme4 to 5 significant digits; the
-    // criterion is as low as lme4's or lower.
-    let (reml, label) = try Self.fit(.expectedTreatmentResponse)
+    // The former ETR model, every score the response: on these data the random intercept and
+    // log-session slope are perfectly correlated at the optimum (a boundary fit). Estimates agree with
+    // lme4 to 5 significant digits; the criterion is as low as lme4's or lower.
+    let (reml, label) = try Self.fit(GrowthModelSpec(time: .logSession, includesIntake: true))
     expectAgreement(reml, LME4Reference.generatedETRREML, relative: 1e-5, criterion: 1e-6, modes: 1e-4, label: label)
     #expect(reml.criterion <= LME4Reference.generatedETRREML.criterion + 1e-7)
     #expect(reml.isSingular && reml.theta[2] == 0)
@@ -370,6 +417,37 @@ fileprivate func expectAgreement(
     expectAgreement(ml, LME4Reference.generatedETRML, relative: 1e-5, criterion: 1e-6, modes: 1e-4, label: label2)
     #expect(ml.isSingular == LME4Reference.generatedETRML.singular)
     #expect(ml.diagnostics.first { $0.code == .singularFit }?.level == .message)
+  }
+
+  @Test func expectedResponseModelAfterIntakeAgreesWithLme4() throws {
+    // The ETR model as respecified: the scores after the intake, the intake a covariate. To METHODS.md
+    // section 4's tolerances (5 significant digits, 1e-3 on the criterion), and not singular.
+    let (reml, label) = try Self.fit(.expectedTreatmentResponse)
+    expectAgreement(
+      reml, LME4Reference.generatedETRAfterIntakeREML, relative: 1e-5, criterion: 1e-3, modes: 1e-4, label: label)
+    #expect(!reml.isSingular && reml.diagnostics.map(\.code) == [.seriesLeftOut])
+    let (ml, label2) = try Self.fit(
+      GrowthModelSpec(time: .logSession, includesIntake: true, response: .afterIntake, criterion: .ml))
+    expectAgreement(
+      ml, LME4Reference.generatedETRAfterIntakeML, relative: 1e-5, criterion: 1e-3, modes: 1e-4, label: label2)
+    #expect(!ml.isSingular)
+  }
+
+  @Test func expectedResponseModelOfTheSampleAgreesWithLme4() throws {
+    // data/sample's PHQ-9: intercept SD 3.21, slope SD 3.40, correlation -0.68 (issue 19's figures).
+    let loaded = try InputLoader.load(
+      files: [ParallelAnalysisTests.sampleFolder + "/outcomes.csv"], registry: .builtIn, ingest: IngestOptions(),
+      series: SeriesOptions())
+    let phq9 = InstrumentRegistry.builtIn.index(of: "PHQ9")!
+    let spec = GrowthModelSpec.expectedTreatmentResponse
+    let fit = try GrowthModel.fit(GrowthModelData(table: loaded.table, instrument: phq9, spec: spec), spec: spec)
+    let label: (Int) -> String = { g in
+      let episode = loaded.table.episodes[loaded.table.series[fit.conditionalModes.groupID[g]].episode]
+      return loaded.names.clients[Int(episode.client)] + "/" + loaded.names.episodes[Int(episode.episode)]
+    }
+    expectAgreement(
+      fit, LME4Reference.sampleETRAfterIntakeREML, relative: 1e-5, criterion: 1e-3, modes: 1e-4, label: label)
+    #expect(!fit.isSingular)
   }
 
   @Test func savedModelReadsBackAsTheSameFit() throws {
@@ -388,10 +466,33 @@ fileprivate func expectAgreement(
     }
     let etr = try ExpectedResponseModel(fit: back)
     #expect(etr.beta == fit.beta && etr.instrument == "PHQ9")
+    #expect(text.contains("\"response\" : \"after-intake\"") && text.contains("\"format_version\" : 2"))
     // A session-axis model is no ETR model.
     let (session, _) = try Self.fit(GrowthModelSpec())
     #expect(throws: GrowthModelFileError.self) {
       try ExpectedResponseModel(fit: try GrowthModelFit(json: try session.json()))
+    }
+  }
+
+  @Test func modelsSavedUnderTheFormerSpecificationAreRefused() throws {
+    // A file as romtrack wrote it before the respecification: format version 1, no `response` (every
+    // score the response). It still reads as a growth model, but not as an ETR model.
+    let (fit, _) = try Self.fit(GrowthModelSpec(time: .logSession, includesIntake: true))
+    var text = String(decoding: try fit.json(), as: UTF8.self)
+    text = text.replacingOccurrences(of: "\"format_version\" : 2", with: "\"format_version\" : 1")
+    text = text.replacingOccurrences(of: "\"response\" : \"all\",", with: "")
+    #expect(!text.contains("\"response\""))
+    let old = try GrowthModelFit(json: Data(text.utf8))
+    #expect(old.settings.response == .allScores && old.settings.isFormerExpectedTreatmentResponse)
+    #expect(throws: GrowthModelFileError.self) { try ExpectedResponseModel(fit: old) }
+    let path = TestFiles.newFolder() + "/old-phq9.json"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    do {
+      _ = try ExpectedResponseStage.load(paths: [path])
+      Issue.record("a model of the former specification was accepted")
+    } catch let error as GrowthModelFileError {
+      #expect(error.message.hasPrefix(path + ": "))
+      #expect(error.message.contains("earlier romtrack") && error.message.contains("romtrack model --save"))
     }
   }
 }
@@ -600,9 +701,19 @@ fileprivate func expectAgreement(
     #expect(a.xTy == [45, 106, 900, 2120])
     #expect(a.xTx[3] == [160, 520, 3200, 10400])
     // B: intake is the first score, at session 0, which has no logarithm (left out on log-session).
-    let log = GrowthModelData(table: loaded.table, instrument: phq9, spec: .expectedTreatmentResponse)
+    let log = GrowthModelData(
+      table: loaded.table, instrument: phq9, spec: GrowthModelSpec(time: .logSession, includesIntake: true))
     #expect(log.scoresWithoutTime == 1 && log.intake == [20, 18])
     #expect(abs(log.sumTime[1] - (0 + Foundation.log(2.0) + Foundation.log(3.0))) < 1e-15)
+    // After the intake (the ETR form): A keeps 14 (session 3) and 11 (session 4), B its scores at
+    // sessions 1 to 3; the intakes are still 20 and 18, and count towards the 3 scores a series needs.
+    let after = GrowthModelData(table: loaded.table, instrument: phq9, spec: .expectedTreatmentResponse)
+    #expect(after.groupCount == 2 && after.count == [2, 3] && after.intake == [20, 18] && after.scoresWithoutTime == 0)
+    #expect(after.sumScore == [25, 44] && after.sumScoreSquared == [317, 658] && after.observationCount == 5)
+    #expect(abs(after.sumTime[0] - (Foundation.log(3.0) + Foundation.log(4.0))) < 1e-15)
+    #expect(abs(after.sumTimeScore[1] - (15 * Foundation.log(2.0) + 12 * Foundation.log(3.0))) < 1e-13)
+    // C's PHQ9 (9, 8) has one score after its intake: too short, as before.
+    #expect(after.seriesConsidered == 3 && after.seriesTooShort == 1)
     // Weeks: B's undated score is left out; A's weeks are 0, 2, 3.
     let weeks = GrowthModelData(table: loaded.table, instrument: phq9, spec: GrowthModelSpec(time: .weeks))
     #expect(weeks.scoresWithoutTime == 1 && weeks.sumTime[0] == 5 && weeks.sumTime[1] == 0 + 2 + 3)
@@ -629,9 +740,12 @@ fileprivate func expectAgreement(
 
   @Test func expectedScoreAndSpread() {
     let m = Self.model
-    // Session 1: ln 1 = 0, so E = 2 + 0.9 w and s = sqrt(G11 + σ²) = sqrt(13).
-    #expect(m.expected(session: 1, intake: 20) == 20)
-    #expect(abs(m.spread(session: 1)! - 13.0.squareRoot()) < 1e-12)
+    // Session 2: ln 2 = l, E = 2 - l + 18 - 4 l = 20 - 5 l, s² = 4 - 2 l + 2 l² + 9.
+    let l = Foundation.log(2.0)
+    #expect(abs(m.expected(session: 2, intake: 20)! - (20 - 5 * l)) < 1e-12)
+    #expect(abs(m.spread(session: 2)! - (13 - 2 * l + 2 * l * l).squareRoot()) < 1e-12)
+    // Session 1 is the intake: the model describes the scores after it.
+    #expect(m.expected(session: 1, intake: 20) == nil && m.spread(session: 1) == nil)
     // Session e²: ln t = 2, E = 2 - 2 + 18 - 8 = 10, s² = 4 - 4 + 8 + 9 = 17.
     let t = Foundation.exp(2.0)
     #expect(abs(m.expected(session: t, intake: 20)! - 10) < 1e-12)

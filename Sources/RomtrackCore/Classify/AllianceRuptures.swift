@@ -97,13 +97,18 @@ public struct PooledWithinClientSD: Sendable, Equatable {
 ///
 /// - **Low alliance**: the series' latest observed score meets the instrument's alliance cutoff
 ///   (SRS `< 36`, Duncan et al. 2003; none for WAI-SR).
-/// - **Rupture** at the session of score `x_t`: `dir * (x_prev - x_t) >= ruptureSD * SD_w`, where `x_prev`
-///   is the previous observed score of the series (consecutive observed scores; a missing session in
-///   between is skipped). `ruptureSD` defaults to 1 (Strauss et al. 2006 used 1 SD, Stiles et al. 2004
-///   2 SD; Gumz et al. 2012 discuss both).
+/// - **Rupture** at the session of score `x_t`: `dir * (x_prev - x_t) >= T`, where `x_prev` is the
+///   previous observed score of the series (consecutive observed scores; a missing session in between is
+///   skipped) and `T = max(ruptureSD * SD_w, minimumDrop)`. `ruptureSD` defaults to 1 (Strauss et al.
+///   2006 used 1 SD, Stiles et al. 2004 2 SD; Gumz et al. 2012 discuss both). `minimumDrop` is the drop
+///   that matters in points (revision for alerts): by default a reliable drop, `1.96 sqrt(2) SD_w`, the
+///   Jacobson-Truax criterion with the within-client SD as the error of one score; `--rupture-points`
+///   sets it in points. One within-client SD is the session-to-session wobble of a steady client (about
+///   one SRS point), so a 1 SD drop alone named most clients of a practice as ruptured.
 /// - **Repair**: some observed score in the `repairWindow` sessions after the rupture (session numbers
-///   `t+1 ... t+repairWindow`) is back to at least `x_prev - SD_w / 2` on the better side:
-///   `dir * (x_s - x_prev) >= -SD_w / 2`. The first such session is the repair session.
+///   `t+1 ... t+repairWindow`) is back to at least `x_prev - T / 2` on the better side:
+///   `dir * (x_s - x_prev) >= -T / 2`: back within half the smallest rupture of where it was. The first
+///   such session is the repair session.
 ///
 /// All comparisons are inclusive and exact on the given scores. Units: score points for `SD_w`, drops and
 /// thresholds; sessions for the window.
@@ -121,17 +126,23 @@ public struct AllianceRuptureRule: Sendable, Equatable {
   public var direction: Direction
   /// The instrument's alliance cutoff; `nil` when it has none (low alliance is then not assessed).
   public var allianceCutoff: Cutoff?
+  /// The smallest drop in points that can be a rupture, whatever `ruptureSD` says; 0 for none.
+  public var minimumDrop: Double
 
   public init(
     withinClientSD: Double, ruptureSD: Double = 1.0, repairWindow: Int = 3, direction: Direction,
-    allianceCutoff: Cutoff? = nil
+    allianceCutoff: Cutoff? = nil, minimumDrop: Double = 0
   ) {
     self.withinClientSD = withinClientSD
     self.ruptureSD = ruptureSD
     self.repairWindow = repairWindow
     self.direction = direction
     self.allianceCutoff = allianceCutoff
+    self.minimumDrop = minimumDrop
   }
+
+  /// `1.96 sqrt(2)`: a difference of two scores each with error `SD_w` is reliable beyond this many `SD_w`.
+  public static let reliableDropSDs = 1.96 * 2.0.squareRoot()
 
   /// The rule for `instrument` with `rupture_sd` and `repair_window` from `parameters`. `nil` when the
   /// pool has no within-client SD or it is 0: the caller reports that ruptures could not be assessed.
@@ -139,14 +150,16 @@ public struct AllianceRuptureRule: Sendable, Equatable {
     guard let sd = pool.standardDeviation, sd > 0, sd.isFinite else { return nil }
     self.init(
       withinClientSD: sd, ruptureSD: parameters.ruptureSD, repairWindow: parameters.repairWindow,
-      direction: instrument.direction, allianceCutoff: instrument.allianceCutoff)
+      direction: instrument.direction, allianceCutoff: instrument.allianceCutoff,
+      minimumDrop: parameters.rupturePoints ?? AllianceRuptureRule.reliableDropSDs * sd)
   }
 
-  /// `ruptureSD * SD_w`: the smallest drop, in score points, that is a rupture.
-  public var ruptureThreshold: Double { ruptureSD * withinClientSD }
+  /// `max(ruptureSD * SD_w, minimumDrop)`: the smallest drop, in score points, that is a rupture.
+  public var ruptureThreshold: Double { max(ruptureSD * withinClientSD, minimumDrop) }
 
-  /// `SD_w / 2`: how far below the pre-rupture score a later score may stay and still count as repaired.
-  public var repairTolerance: Double { withinClientSD / 2 }
+  /// Half the rupture threshold: how far below the pre-rupture score a later score may stay and still
+  /// count as repaired (`SD_w / 2` with the old threshold of one `SD_w`).
+  public var repairTolerance: Double { ruptureThreshold / 2 }
 
   /// Whether ruptures can be judged: a positive, finite threshold.
   public var canFindRuptures: Bool { ruptureThreshold > 0 && ruptureThreshold.isFinite }
@@ -186,6 +199,10 @@ public struct AllianceCounts: Sendable, Equatable {
   public var repaired: Int = 0
   /// `ruptures - repaired`, including ruptures whose window is still open (a worklist reason).
   public var unrepaired: Int = 0
+  /// Unrepaired ruptures whose repair line the series' latest score has still not reached: the alliance
+  /// fell and has not come back, as of now. These put the episode on the worklist (`rupture_unrepaired`);
+  /// a rupture missed within its window whose rating has since come back is history, not a prompt.
+  public var open: Int = 0
   /// Whether the latest observed score meets the alliance cutoff; `nil` when the instrument has no cutoff
   /// or the series no observed score.
   public var lowAlliance: Bool?
@@ -195,7 +212,7 @@ public struct AllianceCounts: Sendable, Equatable {
   public init() {}
 
   public static func == (a: AllianceCounts, b: AllianceCounts) -> Bool {
-    a.ruptures == b.ruptures && a.repaired == b.repaired && a.unrepaired == b.unrepaired
+    a.ruptures == b.ruptures && a.repaired == b.repaired && a.unrepaired == b.unrepaired && a.open == b.open
       && a.lowAlliance == b.lowAlliance
       && (a.latestScore == b.latestScore || (a.latestScore.isNaN && b.latestScore.isNaN))
   }
@@ -273,7 +290,12 @@ extension AllianceRuptureRule {
         k += 1
       }
       counts.ruptures += 1
-      if repairSession != nil { counts.repaired += 1 } else { counts.unrepaired += 1 }
+      if repairSession != nil {
+        counts.repaired += 1
+      } else {
+        counts.unrepaired += 1
+        if dir * (counts.latestScore - before) < -tolerance { counts.open += 1 }
+      }
       ruptures.append(
         AllianceRupture(
           session: sessions[s0 + i], previousSession: sessions[s0 + previous], drop: drop,

@@ -28,6 +28,11 @@ public enum WorklistReason: String, Sendable, CaseIterable {
   case ruptureUnrepaired = "rupture_unrepaired"
   /// Worse than the expected treatment response: signal yellow or red (METHODS.md section 5).
   case offTrack = "off_track"
+  /// An active episode with no score for more than `--lost-contact-days` (default 21): the client may
+  /// be drifting away, which is when a call helps most.
+  case lostContact = "lost_contact"
+  /// A positive answer on a risk item (PHQ-9 item 9 and the like), whatever the scores say.
+  case riskItem = "risk_item"
 }
 
 /// A set of `WorklistReason`s in one 16-bit word.
@@ -48,6 +53,8 @@ public struct WorklistReasons: OptionSet, Sendable, Hashable {
   public static let lowAlliance = Self(.lowAlliance)
   public static let ruptureUnrepaired = Self(.ruptureUnrepaired)
   public static let offTrack = Self(.offTrack)
+  public static let lostContact = Self(.lostContact)
+  public static let riskItem = Self(.riskItem)
 
   /// The reasons in the set, in declaration order.
   public var reasons: [WorklistReason] { WorklistReason.allCases.filter { contains(Self($0)) } }
@@ -70,14 +77,21 @@ public struct ReliableChangeFacts: Sendable, Equatable {
   public var thresholdPoints: Double
   /// The latest score is in the clinical range (at caseness).
   public var latestInClinicalRange: Bool
+  /// The intake score was in the clinical range; `true` when the instrument has no clinical range to
+  /// judge by. Review and stagnation apply only then (METHODS.md section 6, revision for alerts): below
+  /// caseness a reliable improvement is often not possible at all (PHQ-9 4 -> 0 is 4 points, under the
+  /// 6 that are reliable), so "no reliable improvement" says nothing about the treatment.
+  public var clinicalAtIntake: Bool
 
   public init(
-    reliableImprovement: Bool, reliableDeterioration: Bool, thresholdPoints: Double, latestInClinicalRange: Bool
+    reliableImprovement: Bool, reliableDeterioration: Bool, thresholdPoints: Double, latestInClinicalRange: Bool,
+    clinicalAtIntake: Bool = true
   ) {
     self.reliableImprovement = reliableImprovement
     self.reliableDeterioration = reliableDeterioration
     self.thresholdPoints = thresholdPoints
     self.latestInClinicalRange = latestInClinicalRange
+    self.clinicalAtIntake = clinicalAtIntake
   }
 }
 
@@ -168,8 +182,8 @@ public struct StallAssessment: Sendable, Equatable {
   /// Why the plateau criterion could not be evaluated.
   public var diagnostics: StallDiagnostics
 
-  /// All four criteria hold.
-  public var stalled: Bool { criteria == .all }
+  /// All four criteria hold and the intake was in the clinical range: level `change` or `refer`.
+  public var stalled: Bool { level >= .change }
 }
 
 // MARK: - The rule
@@ -189,7 +203,9 @@ public struct StallAssessment: Sendable, Equatable {
 /// - `change` when stalled;
 /// - `review` when `s >= reviewSession` (`--review-session`, default 3), the series has at least 2
 ///   scores and no reliable improvement;
-/// - `none` otherwise.
+/// - `none` otherwise, and always when the intake was not in the clinical range
+///   (`ReliableChangeFacts.clinicalAtIntake`): a client who started below caseness has little room for a
+///   reliable improvement, so its absence is no prompt to review (revision for alerts).
 /// `deteriorating` is separate from the level: reliable deterioration from intake to latest, at any
 /// session (even session 2).
 ///
@@ -277,7 +293,9 @@ public struct StallRule: Sendable, Equatable {
     let session = Int(latestSession ?? 0)
     var level = StallLevel.none
     var reasons: WorklistReasons = []
-    if criteria == .all {
+    if !facts.clinicalAtIntake {
+      // Below caseness at intake: no review or stall prompt (deterioration is still reported below).
+    } else if criteria == .all {
       level = session >= referSessions ? .refer : .change
       reasons.insert(.stalled)
       reasons.insert(.noReliableImprovement)

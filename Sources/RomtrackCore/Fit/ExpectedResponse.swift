@@ -1,7 +1,8 @@
 // Expected treatment response and the signal at the latest score (METHODS.md section 5).
 //
-// The growth model of section 4 with time = ln(session) and intake as a fixed effect describes how
-// scores typically fall (or rise) over sessions for clients who started at a given intake score. A
+// The growth model of section 4, fitted to the scores after the intake with time = ln(session) and the
+// intake as a fixed effect, describes how scores typically fall (or rise) over sessions for clients who
+// started at a given intake score. A
 // client's latest score is compared with that expectation in units of the spread of scores around it,
 // and the comparison, with reliable change and the clinical range, gives a traffic-light signal, in
 // the manner of the OQ-45 feedback systems (Lambert et al. 2002; Finch, Lambert & Schaalje 2001) and
@@ -10,9 +11,11 @@
 import Foundation
 
 /// The expected-treatment-response (ETR) model: the fixed effects, random-effects covariance and
-/// residual SD of a growth model fitted with `GrowthModelSpec.expectedTreatmentResponse`.
+/// residual SD of a growth model fitted with `GrowthModelSpec.expectedTreatmentResponse` (the scores
+/// after the intake as the response, random intercept and slope on ln session, fixed effects 1,
+/// ln session, intake, ln session x intake).
 ///
-/// - Expected score at session t for intake w:
+/// - Expected score at session t >= 2 for intake w:
 ///   `E(t, w) = β₀ + β₁ ln t + β₂ w + β₃ (ln t) w`  (points).
 /// - Spread of a client's score around it, `s(t) = sqrt(z' G z + σ²)` with `z = (1, ln t)`: the SD of a
 ///   new client's score at session t given the intake, combining differences between clients (G) and
@@ -21,7 +24,8 @@ import Foundation
 /// - `etr_z = -dir (latest - E) / s`: positive when the latest score is worse than expected, whichever
 ///   direction the scale runs.
 ///
-/// Edge cases: sessions below 1 have no logarithm, so `expected`, `spread` and `z` are `nil` there.
+/// Edge cases: the model describes the scores after the intake, from session 2 on; before session 2
+/// `expected`, `spread` and `z` are `nil` (β₀ + β₂ w, the value at ln 1 = 0, is an extrapolation).
 /// Reference: Finch, Lambert & Schaalje (2001), Clin. Psychol. Psychother. 8:231-242 (expected recovery
 /// curves and tolerance bands); Lutz, Lambert, Harmon, Tschitsaz, Schürch & Stulz (2006), Clin.
 /// Psychol. Psychother. 13:223-232 (expected courses from multilevel growth models).
@@ -46,13 +50,20 @@ public struct ExpectedResponseModel: Sendable, Equatable {
 
   /// The ETR model of a growth-model fit (fresh, or read back with `GrowthModelFit(json:)`).
   ///
-  /// - Throws: `GrowthModelFileError` when the fit is not of the ETR form (log-session time axis with
-  ///   intake).
+  /// - Throws: `GrowthModelFileError` when the fit is not of the ETR form (the scores after the
+  ///   intake on a log-session time axis, with the intake as a fixed effect), with its own message for
+  ///   a model saved before the respecification (every score the response).
   public init(fit: GrowthModelFit) throws {
+    if fit.settings.isFormerExpectedTreatmentResponse {
+      throw GrowthModelFileError(
+        message:
+          "the \(fit.instrument.isEmpty ? "" : fit.instrument + " ")model was saved by an earlier romtrack, whose expected-treatment-response model took every score as the response, the intake included; that makes its random-effects covariance singular by construction and its spread of scores too narrow. Fit it again with `romtrack model --save` on the same data (the scores after the intake are the response now)"
+      )
+    }
     guard fit.settings.isExpectedTreatmentResponse else {
       throw GrowthModelFileError(
         message:
-          "the growth model is not an expected-treatment-response model (it needs --time log-session and --intake; it has --time \(fit.settings.time.rawValue)\(fit.settings.includesIntake ? " --intake" : ""))"
+          "the growth model is not an expected-treatment-response model (it needs --time log-session --intake --after-intake, as `romtrack model --save` writes; it has --time \(fit.settings.time.rawValue)\(fit.settings.includesIntake ? " --intake" : "")\(fit.settings.response == .afterIntake ? " --after-intake" : ""))"
       )
     }
     self.init(
@@ -61,16 +72,16 @@ public struct ExpectedResponseModel: Sendable, Equatable {
   }
 
   /// `E(t, w)`, the expected score at session `session` for a client with intake `intake`; `nil`
-  /// before session 1 or for a NaN intake.
+  /// before session 2 or for a NaN intake.
   public func expected(session: Double, intake: Double) -> Double? {
-    guard session >= 1, intake.isFinite else { return nil }
+    guard session >= 2, intake.isFinite else { return nil }
     let l = Foundation.log(session)
     return beta[0] + beta[1] * l + beta[2] * intake + beta[3] * l * intake
   }
 
-  /// `s(t) = sqrt((1, ln t) G (1, ln t)' + σ²)`, in points; `nil` before session 1.
+  /// `s(t) = sqrt((1, ln t) G (1, ln t)' + σ²)`, in points; `nil` before session 2.
   public func spread(session: Double) -> Double? {
-    guard session >= 1 else { return nil }
+    guard session >= 2 else { return nil }
     let l = Foundation.log(session)
     let g = randomCovariance
     let variance = g[0][0] + 2 * l * g[0][1] + l * l * g[1][1] + residualSD * residualSD
@@ -78,7 +89,7 @@ public struct ExpectedResponseModel: Sendable, Equatable {
   }
 
   /// `etr_z = -dir (latest - E(t, w)) / s(t)` at the latest score's session `t`; positive = worse than
-  /// expected. `nil` when the session is below 1, a score is missing, or the spread is 0.
+  /// expected. `nil` when the session is below 2, a score is missing, or the spread is 0.
   public func z(latest: Double, session: Double, intake: Double, direction: Direction) -> Double? {
     guard latest.isFinite, let e = expected(session: session, intake: intake), let s = spread(session: session)
     else { return nil }

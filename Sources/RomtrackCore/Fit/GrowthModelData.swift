@@ -12,6 +12,8 @@
 // So a group is stored as seven numbers (n, Σt, Σt², Σy, Σty, Σy², w) in parallel columns, filled in one
 // pass over the scores, and no design matrix is ever formed. The blocks are the same whichever fixed
 // effects are chosen; `GrowthModelSpec.includesIntake` only decides which of them the deviance reads.
+// With `GrowthModelSpec.response = .afterIntake` the intake w_i is read but left out of the sums, so
+// y_i holds the scores after it.
 
 import Foundation
 
@@ -24,6 +26,9 @@ import Foundation
 /// saved expected-treatment-response model self-contained: its coefficients apply to any practice's
 /// raw intake scores without a stored centre.
 ///
+/// With `response = .afterIntake` the intake is not a response: the sums run over the scores after it,
+/// and the intake counts towards `minimumScores` (3 = the intake and 2 scores after it).
+///
 /// Sums are taken in the scores' order, in double precision, without shifting; the instruments' ranges
 /// (hundreds of points at most) and session numbers leave more than 10 significant digits in every
 /// quantity derived from them.
@@ -32,6 +37,8 @@ public struct GrowthModelData: Sendable {
   public let time: GrowthModelSpec.Time
   /// The least number of usable scores a series needed to become a group.
   public let minimumScores: Int
+  /// Which scores are the response.
+  public let response: GrowthModelSpec.Response
 
   /// Per group: where it came from. For data built from a `SeriesTable`, the index of the series in
   /// `SeriesTable.series`; for data built from arrays, the group label given.
@@ -75,6 +82,8 @@ public struct GrowthModelData: Sendable {
   public init(table: SeriesTable, instrument: Int, spec: GrowthModelSpec) {
     time = spec.time
     minimumScores = spec.minimumScores
+    response = spec.response
+    let afterIntake = spec.response == .afterIntake
     let logTable = (1...1024).map { Foundation.log(Double($0)) }
     table.session.withUnsafeBufferPointer { sessions in
       table.date.withUnsafeBufferPointer { dates in
@@ -86,7 +95,13 @@ public struct GrowthModelData: Sendable {
             for k in series.scores {
               let y = scores[k]
               if y.isNaN { continue }
-              if sums.intake.isNaN { sums.intake = y }
+              if sums.intake.isNaN {
+                sums.intake = y
+                if afterIntake {
+                  sums.intakeLeftOut = 1
+                  continue
+                }
+              }
               let t: Double
               switch spec.time {
               case .session:
@@ -128,6 +143,8 @@ public struct GrowthModelData: Sendable {
     precondition(group.count == values.count && group.count == score.count, "columns must have equal length")
     time = spec.time
     minimumScores = spec.minimumScores
+    response = spec.response
+    let afterIntake = spec.response == .afterIntake
     var slot: [Int: Int] = [:]
     var order: [Int] = []
     var sums: [GroupSums] = []
@@ -143,7 +160,13 @@ public struct GrowthModelData: Sendable {
         order.append(group[k])
         sums.append(GroupSums())
       }
-      if sums[g].intake.isNaN { sums[g].intake = y }
+      if sums[g].intake.isNaN {
+        sums[g].intake = y
+        if afterIntake {
+          sums[g].intakeLeftOut = 1
+          continue
+        }
+      }
       guard values[k].isFinite else {
         scoresWithoutTime += 1
         continue
@@ -161,6 +184,8 @@ public struct GrowthModelData: Sendable {
     var n = 0
     var t = 0.0, tt = 0.0, y = 0.0, ty = 0.0, yy = 0.0
     var intake = Double.nan
+    /// 1 when the intake was read but is not a response (`response = .afterIntake`).
+    var intakeLeftOut = 0
 
     mutating func add(t time: Double, y score: Double) {
       n += 1
@@ -173,7 +198,7 @@ public struct GrowthModelData: Sendable {
   }
 
   private mutating func append(_ sums: GroupSums, id: Int) {
-    guard sums.n >= minimumScores else {
+    guard sums.n + sums.intakeLeftOut >= minimumScores, sums.n >= 1 else {
       seriesTooShort += 1
       return
     }

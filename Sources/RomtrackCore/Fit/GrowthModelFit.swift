@@ -124,7 +124,9 @@ public struct GrowthModelFit: Sendable, Equatable, Codable {
   }
 
   public static let formatName = "romtrack-growth-model"
-  public static let currentVersion = 1
+  /// 2 from the expected-treatment-response respecification (`settings.response`); version 1 files are
+  /// read with every score as the response.
+  public static let currentVersion = 2
 
   /// The criterion lme4 prints first: the REML criterion, or the ML deviance.
   public var criterion: Double { remlCriterion ?? deviance ?? -2 * logLikelihood }
@@ -345,6 +347,9 @@ public struct GrowthModelFit: Sendable, Equatable, Codable {
     let t = settings.time.label
     let fixed = settings.includesIntake ? "\(t) * intake" : t
     lines.append("Formula: score ~ \(fixed) + (\(t) | client)" + (instrument.isEmpty ? "" : "   [\(instrument)]"))
+    if settings.response == .afterIntake {
+      lines.append("Response: the scores after each series' intake (the intake is a covariate only)")
+    }
     lines.append("")
     if let remlCriterion {
       lines.append("REML criterion at convergence: " + Self.fixed(remlCriterion, 4))

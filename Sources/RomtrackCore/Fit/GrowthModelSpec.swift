@@ -17,6 +17,8 @@ import Foundation
 /// - Fixed effects `x_ij`: `(1, t_ij)`, or with `includesIntake` `(1, t_ij, w_i, t_ij w_i)` where `w_i`
 ///   is the group's intake score (the expected-treatment-response form of METHODS.md section 5; lme4:
 ///   `score ~ t * intake`).
+/// - Response `y_ij`: every usable score of the series, or with `response = .afterIntake` the scores
+///   after the intake, so that the intake is a covariate only (the expected-treatment-response form).
 /// - A group is one series: one client's scores on the instrument within one episode. A client seen in
 ///   two episodes contributes two groups, because the time axis starts again with each episode.
 public struct GrowthModelSpec: Sendable, Equatable, Codable {
@@ -50,6 +52,23 @@ public struct GrowthModelSpec: Sendable, Equatable, Codable {
     /// Maximum likelihood (`REML = FALSE`): needed to compare models with different fixed effects by
     /// likelihood ratio, AIC or BIC.
     case ml = "ML"
+  }
+
+  /// Which of a series' scores are the response `y`.
+  public enum Response: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Every usable score, the intake included (lme4: the data as they are).
+    case allScores = "all"
+    /// The scores after the intake (the series' first non-missing score): the intake is then only a
+    /// covariate. With the intake both a covariate and the response at the first session, a group's
+    /// random intercept is pinned by its own intake and the random-effects covariance is singular by
+    /// construction (rank 1: on every instrument of the bundled sample, the intercept SD is 0.05-0.4
+    /// points and the correlation ±1, in lme4 as here); on the scores after the intake the same data
+    /// give a proper fit (PHQ-9 of the sample: intercept SD 3.21, slope SD 3.40, correlation -0.68).
+    /// This is how longitudinal outcomes are analysed with a baseline score: the post-baseline scores
+    /// are the response, the baseline a covariate with its interaction with time (Mallinckrodt &
+    /// Lipkovich 2017, Analyzing Longitudinal Clinical Trial Data, CRC Press, chapter "Accounting for
+    /// covariates"). lme4: the rows after each series' first score.
+    case afterIntake = "after-intake"
   }
 
   /// How long and how precisely θ is searched for, and when a check raises a diagnostic.
@@ -100,32 +119,60 @@ public struct GrowthModelSpec: Sendable, Equatable, Codable {
   public var time: Time
   /// Whether the fixed effects include the intake score and its interaction with time.
   public var includesIntake: Bool
+  /// Which scores are the response; every score by default.
+  public var response: Response
   /// REML (default) or ML.
   public var criterion: Criterion
   /// Series with fewer non-missing scores (on the time axis) are left out of the model; 3 by default,
-  /// the least that gives a group its own intercept, slope and a residual.
+  /// the least that gives a group its own intercept, slope and a residual. With `response =
+  /// .afterIntake` the intake counts as one of them (3 = the intake and 2 scores after it).
   public var minimumScores: Int
   /// The optimiser's limits and the diagnostics' thresholds.
   public var optimizer: Optimizer
 
   public init(
-    time: Time = .session, includesIntake: Bool = false, criterion: Criterion = .reml, minimumScores: Int = 3,
-    optimizer: Optimizer = Optimizer()
+    time: Time = .session, includesIntake: Bool = false, response: Response = .allScores, criterion: Criterion = .reml,
+    minimumScores: Int = 3, optimizer: Optimizer = Optimizer()
   ) {
     precondition(minimumScores >= 1, "a series needs at least one score")
     self.time = time
     self.includesIntake = includesIntake
+    self.response = response
     self.criterion = criterion
     self.minimumScores = minimumScores
     self.optimizer = optimizer
   }
 
-  /// The expected-treatment-response model of METHODS.md section 5: log-session time axis, intake and
-  /// log-session x intake as fixed effects, REML.
-  public static let expectedTreatmentResponse = GrowthModelSpec(time: .logSession, includesIntake: true)
+  enum CodingKeys: String, CodingKey {
+    case time, includesIntake, response, criterion, minimumScores, optimizer
+  }
+
+  /// Reads the settings of a JSON file; files of format version 1 have no `response`: every score.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    time = try c.decode(Time.self, forKey: .time)
+    includesIntake = try c.decode(Bool.self, forKey: .includesIntake)
+    response = try c.decodeIfPresent(Response.self, forKey: .response) ?? .allScores
+    criterion = try c.decode(Criterion.self, forKey: .criterion)
+    minimumScores = try c.decode(Int.self, forKey: .minimumScores)
+    optimizer = try c.decode(Optimizer.self, forKey: .optimizer)
+  }
+
+  /// The expected-treatment-response model of METHODS.md section 5: the scores after the intake on a
+  /// log-session time axis, intake and log-session x intake as fixed effects, REML (lme4:
+  /// `lmer(score ~ log(session) * intake + (log(session) | series), subset = after the intake)`).
+  public static let expectedTreatmentResponse = GrowthModelSpec(
+    time: .logSession, includesIntake: true, response: .afterIntake)
 
   /// Whether the spec is the expected-treatment-response form (any criterion).
-  public var isExpectedTreatmentResponse: Bool { time == .logSession && includesIntake }
+  public var isExpectedTreatmentResponse: Bool { time == .logSession && includesIntake && response == .afterIntake }
+
+  /// Whether the spec is the expected-treatment-response form of romtrack before the respecification
+  /// (every score the response, the intake included), whose random-effects covariance is singular by
+  /// construction; saved models of that form are refused (`ExpectedResponseModel(fit:)`).
+  public var isFormerExpectedTreatmentResponse: Bool {
+    time == .logSession && includesIntake && response == .allScores
+  }
 
   /// `p`: the number of fixed effects, 2 or 4.
   public var fixedEffectCount: Int { includesIntake ? 4 : 2 }

@@ -210,7 +210,8 @@ public struct Analyzer: Sendable {
             reliableImprovement: r.clinical?.reliableChange.isReliableImprovement ?? false,
             reliableDeterioration: r.clinical?.reliableChange.isReliableDeterioration ?? false,
             thresholdPoints: rule.reliableChange.threshold ?? .nan,
-            latestInClinicalRange: r.clinical?.clinicalAtLatest ?? (r.scoreCount >= 1 && (rule.clinicalRange?.isMet(by: r.latest) ?? false)))
+            latestInClinicalRange: r.clinical?.clinicalAtLatest ?? (r.scoreCount >= 1 && (rule.clinicalRange?.isMet(by: r.latest) ?? false)),
+            clinicalAtIntake: r.clinical?.clinicalAtIntake ?? (r.scoreCount >= 1 ? rule.clinicalRange?.isMet(by: r.intake) ?? true : true))
           let stall = stallRule.assess(session: sessions, score: scores, reliableChange: facts)
           r.stall = stall
           r.reasons.formUnion(stall.reasons)
@@ -241,6 +242,7 @@ public struct Analyzer: Sendable {
             let counts = rule.detect(sessions: sessions, scores: scores, appendingTo: &rupturesFound)
             r.ruptures = counts.ruptures
             r.rupturesRepaired = counts.repaired
+            if counts.open > 0 { r.reasons.insert(.ruptureUnrepaired) }
             for rupture in rupturesFound {
               // Sessions of a series are strictly increasing: a binary search, so a long series with
               // many ruptures costs O(r log n) here rather than O(r n).
@@ -259,7 +261,6 @@ public struct Analyzer: Sendable {
             }
           }
           if r.lowAlliance == true { r.reasons.insert(WorklistReasons(.lowAlliance)) }
-          if r.ruptures > r.rupturesRepaired { r.reasons.insert(WorklistReasons(.ruptureUnrepaired)) }
         }
         slots[index] = r
       }
@@ -298,6 +299,12 @@ public struct Analyzer: Sendable {
             results[a].pairFlags = flags
             results[b].pairFlags = flags
           }
+          if episode.status == .active, let asOf = table.asOf,
+            let last = Analyzer.lastObservedDate(members, in: table),
+            Int(asOf.days) - Int(last) > parameters.lostContactDays
+          {
+            for s in members { results[s].reasons.insert(.lostContact) }
+          }
           for s in members {
             let isOutcome = instruments[Int(table.series[s].instrument)].kind == .outcome
             // Alliance-only episodes are reviewed on their alliance rows; otherwise on the outcome rows.
@@ -327,6 +334,19 @@ extension Analyzer {
     if let first = series.scores.first { r.firstDate = table.date[first] }
     if let last = series.scores.last { r.lastDate = table.date[last] }
     return r
+  }
+
+  /// The date of the latest observed (non-missing) score of an episode's series; `nil` when none is
+  /// dated. Lost contact is judged from it (a row whose score is missing is no contact with a measure).
+  static func lastObservedDate(_ members: Range<Int>, in table: SeriesTable) -> Int32? {
+    var last: Int32? = nil
+    for s in members {
+      for k in table.series[s].scores.reversed() where !table.score[k].isNaN && table.date[k] != ScoreRows.noDate {
+        if last == nil || table.date[k] > last! { last = table.date[k] }
+        break
+      }
+    }
+    return last
   }
 
   /// The series split into ranges of at least `size` for the cores: up to four per core, so a range

@@ -122,6 +122,11 @@ public struct AnalysisParameters: Sendable, Equatable {
   public var signalYellow: Double = 1.0
   /// `signal_red`, default 1.645: a latest score with `etr_z >= signalRed` is red. Positive.
   public var signalRed: Double = 1.645
+  /// `etr_min_series`, default 100: the least number of series with at least 3 scores an outcome
+  /// instrument needs for the report to fit its own expected-treatment-response model. Below it no
+  /// model is fitted and no signal given (unless a saved model is given with `--etr-model`): a model
+  /// of a few dozen series gives expected courses too uncertain to tell a client off track. At least 2.
+  public var etrMinimumSeries: Int = 100
 
   // MARK: - Stagnation (section 6)
 
@@ -150,6 +155,17 @@ public struct AnalysisParameters: Sendable, Equatable {
   public var ruptureSD: Double = 1.0
   /// `repair_window`, default 3: later sessions in which a rupture may be repaired. At least 1.
   public var repairWindow: Int = 3
+  /// `rupture_points`, default `nil` (`reliable`): the smallest alliance drop, in points, that can be a
+  /// rupture, on top of `ruptureSD`. `nil` uses a reliable drop, `1.96 sqrt(2) SD_w` of each alliance
+  /// instrument (Jacobson & Truax 1991 with the within-client SD as the error of one score); a number
+  /// applies to every alliance instrument. Positive when given.
+  public var rupturePoints: Double? = nil
+
+  // MARK: - Worklist (section 6, revision for alerts)
+
+  /// `lost_contact_days`, default 21: an active episode with no score for more than this many days
+  /// is on the worklist's act tier (`lost_contact`). At least 1.
+  public var lostContactDays: Int = 21
 
   // MARK: - Input and episodes (FORMATS.md)
 
@@ -190,8 +206,9 @@ public struct AnalysisParameters: Sendable, Equatable {
   /// Every config key, in the order of METHODS.md.
   public static let keys: [String] = [
     "rci_sd", "rci_method", "cutoff", "cutoff_b_sd", "pair", "time", "signal_yellow", "signal_red",
+    "etr_min_series",
     "stall_min_sessions", "stall_window", "review_session", "refer_sessions", "sg_crit1", "sg_crit2",
-    "rupture_sd", "repair_window", "ended_after_days", "max_reject_rate", "na", "date_format",
+    "rupture_sd", "repair_window", "rupture_points", "lost_contact_days", "ended_after_days", "max_reject_rate", "na", "date_format",
     "suppress",
   ]
 
@@ -211,6 +228,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "time": changed.trajectoryTime = try Self.choice(key, value.lowercased())
     case "signal_yellow": changed.signalYellow = try Self.number(key, value)
     case "signal_red": changed.signalRed = try Self.number(key, value)
+    case "etr_min_series": changed.etrMinimumSeries = try Self.count(key, value)
     case "stall_min_sessions": changed.stallMinSessions = try Self.count(key, value)
     case "stall_window": changed.stallWindow = try Self.count(key, value)
     case "review_session": changed.reviewSession = try Self.count(key, value)
@@ -221,6 +239,10 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "sg_crit2": changed.suddenGainProportion = try Self.number(key, value)
     case "rupture_sd": changed.ruptureSD = try Self.number(key, value)
     case "repair_window": changed.repairWindow = try Self.count(key, value)
+    case "rupture_points":
+      let reliable = ["", "reliable", "none", "null", "~"].contains(value.lowercased())
+      changed.rupturePoints = reliable ? nil : try Self.number(key, value)
+    case "lost_contact_days": changed.lostContactDays = try Self.count(key, value)
     case "ended_after_days": changed.endedAfterDays = try Self.count(key, value)
     case "max_reject_rate": changed.maxRejectRate = try Self.number(key, value)
     case "suppress": changed.suppress = try Self.count(key, value)
@@ -256,6 +278,7 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "time": trajectoryTime.rawValue
     case "signal_yellow": RegistryText.number(signalYellow)
     case "signal_red": RegistryText.number(signalRed)
+    case "etr_min_series": String(etrMinimumSeries)
     case "stall_min_sessions": String(stallMinSessions)
     case "stall_window": String(stallWindow)
     case "review_session": String(reviewSession)
@@ -264,6 +287,8 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "sg_crit2": RegistryText.number(suddenGainProportion)
     case "rupture_sd": RegistryText.number(ruptureSD)
     case "repair_window": String(repairWindow)
+    case "rupture_points": rupturePoints.map(RegistryText.number) ?? "reliable"
+    case "lost_contact_days": String(lostContactDays)
     case "ended_after_days": String(endedAfterDays)
     case "max_reject_rate": RegistryText.number(maxRejectRate)
     case "suppress": String(suppress)
@@ -336,6 +361,7 @@ public struct AnalysisParameters: Sendable, Equatable {
       }
       return nil
     case "signal_red": return positive(signalRed, atMost: 100)
+    case "etr_min_series": return atLeast(2, etrMinimumSeries, atMost: Self.largestSeriesCount)
     case "stall_min_sessions":
       if let message = atLeast(2, stallMinSessions) { return message }
       guard !acrossParameters || stallMinSessions >= stallWindow else {
@@ -351,6 +377,8 @@ public struct AnalysisParameters: Sendable, Equatable {
       return p > 0 && p <= 1 ? nil : "must be a proportion above 0 and at most 1, got \(RegistryText.number(p))"
     case "rupture_sd": return positive(ruptureSD, atMost: 100)
     case "repair_window": return atLeast(1, repairWindow)
+    case "rupture_points": return rupturePoints.flatMap { positive($0) }
+    case "lost_contact_days": return atLeast(1, lostContactDays, atMost: Self.largestDays)
     case "ended_after_days": return atLeast(1, endedAfterDays, atMost: Self.largestDays)
     case "max_reject_rate":
       let p = maxRejectRate
@@ -421,6 +449,8 @@ public struct AnalysisParameters: Sendable, Equatable {
 
   /// The largest session count, window or session number a parameter may be: 100,000.
   public static let largestCount = 100_000
+  /// The largest `etr_min_series`: 100,000,000.
+  public static let largestSeriesCount = 100_000_000
   /// The largest `ended_after_days`: 100 years of days.
   public static let largestDays = 36_525
   /// The largest suppression threshold: 1,000,000.

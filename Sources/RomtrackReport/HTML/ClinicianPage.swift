@@ -18,13 +18,25 @@ public enum ClinicianPage {
     w.text("\(Show.month(c.month)), scores up to \(c.asOf). Most urgent first. Each flag is a prompt for a conversation with the client, not a verdict.")
     w.raw("</p></header>")
     summary(&w, c, clinician: k)
-    let worklist = c.caseloads[k].filter { c.episodeUrgency[$0] > 0 }
-    w.raw("<h2>")
-    w.text("Who needs a conversation this week (\(worklist.count))")
-    w.raw("</h2>")
-    if worklist.isEmpty { w.raw("<p>No active client is on the worklist.</p>") }
-    for e in worklist { clientCard(&w, c, episode: e) }
     legend(&w, c)
+    MissingModelNote.write(&w, c)
+    let act = c.caseloads[k].filter { c.episodeUrgency[$0] >= WorklistPriority.actFrom }
+    let watch = c.caseloads[k].filter { c.episodeUrgency[$0] > 0 && c.episodeUrgency[$0] < WorklistPriority.actFrom }
+    w.raw("<h2>")
+    w.text("Talk with them this week (\(act.count))")
+    w.raw("</h2>")
+    if act.isEmpty { w.raw("<p>No active client needs a conversation this week.</p>") }
+    for e in act { clientCard(&w, c, episode: e) }
+    w.raw("<h2>")
+    w.text("Worth a look when planning (\(watch.count))")
+    w.raw("</h2>")
+    if watch.isEmpty {
+      w.raw("<p>No other active client is flagged.</p>")
+    } else {
+      w.raw("<ul class=\"watch\">")
+      for e in watch { watchItem(&w, c, episode: e) }
+      w.raw("</ul>")
+    }
     caseloadTable(&w, c, clinician: k)
     PageFrame.close(&w, content: c)
     return w.finish()
@@ -34,7 +46,9 @@ public enum ClinicianPage {
     let now = c.aggregates.measures(level: .clinician, group: k, window: 11, slot: 0)
     w.raw("<div class=\"cards\">")
     PageFrame.card(&w, label: "Active episodes", value: "\(c.caseloads[k].count)", sub: "on \(c.asOf)")
-    PageFrame.card(&w, label: "Need a conversation", value: "\(c.worklistCount(clinician: k))", sub: "listed below, most urgent first")
+    let act = c.actCount(clinician: k)
+    PageFrame.card(&w, label: "Need a conversation", value: "\(act)", sub: "this week, listed first")
+    PageFrame.card(&w, label: "Worth a look", value: "\(c.worklistCount(clinician: k) - act)", sub: "when planning, listed after")
     PageFrame.card(&w, label: "Clients seen this month", value: "\(now.clientsSeen)", sub: "\(now.episodesStarted) started, \(now.episodesFinished) finished")
     if let slot = c.aggregates.primarySlot {
       let name = c.registry.instruments[c.aggregates.instruments[slot - 1]].name
@@ -79,6 +93,36 @@ public enum ClinicianPage {
     w.raw("</ul><div class=\"series\">")
     for s in episode.series { seriesFigure(&w, c, series: s) }
     w.raw("</div></section>\n")
+  }
+
+  /// One line for an episode of the watch tier: the client, the most urgent reason in words, and the
+  /// outcome measures' first and latest scores.
+  static func watchItem(_ w: inout HTMLWriter, _ c: ReportContent, episode e: Int) {
+    let episode = c.table.episodes[e]
+    w.raw("<li><strong>Client ")
+    w.text(c.clientID(e))
+    if !c.episodeID(e).isEmpty {
+      w.raw(" · episode ")
+      w.text(c.episodeID(e))
+    }
+    w.raw("</strong> <span class=\"tag\">")
+    w.text(ReasonWords.urgencyWords[c.episodeUrgency[e]] ?? "")
+    w.raw("</span> ")
+    var reasons = WorklistReasons()
+    for s in episode.series where c.analysis.series[s].needsReview { reasons.formUnion(c.analysis.series[s].reasons) }
+    let sentences = ReasonWords.order.filter { reasons.contains(WorklistReasons($0)) }
+    w.text(sentences.map { ReasonWords.sentence($0, parameters: c.parameters) }.joined(separator: " "))
+    for s in episode.series where c.instrument(ofSeries: s).kind == .outcome {
+      let r = c.analysis.series[s]
+      w.raw(" <span class=\"muted\">")
+      w.text(c.instrument(ofSeries: s).name)
+      w.raw(" ")
+      w.score(r.intake)
+      w.raw(" → ")
+      w.score(r.latest)
+      w.raw("</span>")
+    }
+    w.raw("</li>\n")
   }
 
   /// One series' sparkline and caption.

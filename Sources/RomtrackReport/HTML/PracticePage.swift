@@ -46,7 +46,7 @@ public enum PracticePage {
     count("Episodes started", now.episodesStarted, before.episodesStarted)
     count("Episodes finished", now.episodesFinished, before.episodesFinished)
     let needReview = c.episodeUrgency.indices.reduce(0) {
-      $0 + (c.episodeUrgency[$1] > 0 && c.table.episodes[$1].status == .active ? 1 : 0)
+      $0 + (c.episodeUrgency[$1] >= WorklistPriority.actFrom && c.table.episodes[$1].status == .active ? 1 : 0)
     }
     let active = c.table.episodes.reduce(0) { $0 + ($1.status == .active ? 1 : 0) }
     PageFrame.card(&w, label: "Need a conversation", value: "\(needReview)", sub: "of \(active) episodes active on \(c.asOf)")
@@ -166,6 +166,7 @@ public enum PracticePage {
     w.raw("<h2>")
     w.text("The active caseload on \(c.asOf)")
     w.raw("</h2><p class=\"note\">Each outcome series of an active episode, by its expected-treatment-response signal at the latest score.</p>")
+    MissingModelNote.write(&w, c)
     var counts: [Int: [TreatmentSignal: Int]] = [:]
     var none: [Int: Int] = [:]
     for (s, series) in c.table.series.enumerated() where c.table.episodes[series.episode].status == .active {
@@ -211,7 +212,7 @@ public enum PracticePage {
       w.text(c.clinicianID(k).isEmpty ? "(no clinician)" : c.clinicianID(k))
       w.raw("</a></td>")
       PageFrame.cell(&w, "\(active)", numeric: true)
-      PageFrame.cell(&w, "\(c.worklistCount(clinician: k))", numeric: true)
+      PageFrame.cell(&w, "\(c.actCount(clinician: k))", numeric: true)
       PageFrame.cell(&w, "\(now.offTrack)", numeric: true)
       PageFrame.cell(&w, "\(now.unrepairedRuptures)", numeric: true)
       PageFrame.cell(&w, "\(year.episodesFinished)", numeric: true)
@@ -284,7 +285,7 @@ public enum PracticePage {
       ("Recovered", "Reliably improved and moved from the clinical range at the start to outside it at the end. The rate is over finished episodes that started in the clinical range."),
       ("Effect size d", "The average improvement from first to last score, divided by the spread of first scores. Around 0.8 or more is a large change."),
       ("Signal", "Each score is compared with the course expected for clients who started at a similar score in this practice's own data. Green is on track, yellow behind it, red far behind it or reliably worse than at the start; white means recovered (out of the clinical range and reliably improved): time to plan the ending together."),
-      ("Need a conversation", "Active episodes with a reason on the worklist: deterioration, stalled progress, an off-track signal, low alliance or an unrepaired rupture. Talking about it with the client is what helps; the flag is a prompt, not a verdict."),
+      ("Need a conversation", "Active episodes on the act tier of the worklist: a risk item, reliable deterioration, a red signal, stalled progress, an unrepaired rupture or lost contact. Yellow signals, low alliance and reviews are listed after them on each clinician's page, as worth a look. Talking about it with the client is what helps; the flag is a prompt, not a verdict."),
       ("Alliance ruptures", "A drop in the client's rating of the relationship of at least \(DecimalText.short(p.ruptureSD)) within-client SD from one session to the next; repaired when it comes back within \(p.repairWindow) sessions. An unrepaired rupture is the clinician's to raise."),
       ("95% interval", "The range the rate would likely fall in with more clients like these. Small groups give wide intervals; compare groups only when their intervals barely overlap."),
     ]

@@ -18,12 +18,17 @@ enum ReasonWords {
       "The latest alliance rating is below the cutoff: ask how the sessions are going for them."
     case .noReliableImprovement:
       "No reliable improvement by session \(parameters.reviewSession): review the plan together."
+    case .lostContact:
+      "No score for more than \(parameters.lostContactDays) days: get in touch before the client drifts away."
+    case .riskItem:
+      "A risk item was answered positively: ask about it and follow the practice's risk procedure."
     }
   }
 
   /// The order reasons are listed in: most urgent first.
   static let order: [WorklistReason] = [
-    .deteriorating, .referSessionsReached, .offTrack, .ruptureUnrepaired, .stalled, .lowAlliance, .noReliableImprovement,
+    .riskItem, .deteriorating, .offTrack, .referSessionsReached, .stalled, .ruptureUnrepaired, .lostContact,
+    .lowAlliance, .noReliableImprovement,
   ]
 
   static func signal(_ signal: TreatmentSignal) -> String {
@@ -54,8 +59,10 @@ enum ReasonWords {
     }
   }
 
+  /// The words of each urgency of `WorklistPriority`.
   static let urgencyWords = [
-    8: "reliable deterioration", 7: "stalled, consider referral", 6: "red signal", 5: "unrepaired rupture",
-    4: "stalled, consider a change", 3: "yellow signal", 2: "low alliance", 1: "review",
+    10: "risk item", 9: "reliable deterioration", 8: "red signal", 7: "stalled, consider referral",
+    6: "stalled, consider a change", 5: "unrepaired rupture", 4: "lost contact", 3: "yellow signal",
+    2: "low alliance", 1: "review",
   ]
 }

@@ -15,6 +15,8 @@ public struct ReportContent: Sendable {
   public let asOf: CivilDate
   /// Expected-response models by registry index, for the expected bands.
   let models: [Int: ExpectedResponseModel]
+  /// Outcome instruments with no expected-response model, with the reason (`MissingModelNote`).
+  let withoutModel: [ExpectedResponseUse]
   /// Per clinician: their active episodes, most urgent first (then client id).
   let caseloads: [[Int]]
   /// Per episode: its urgency (the highest of its series that need review; 0 when none).
@@ -40,13 +42,14 @@ public struct ReportContent: Sendable {
     self.asOf = asOf
     var byInstrument: [Int: ExpectedResponseModel] = [:]
     for use in models {
-      if let i = registry.index(of: use.instrument), let model = try? ExpectedResponseModel(fit: use.fit) { byInstrument[i] = model }
+      if let i = registry.index(of: use.instrument), let fit = use.fit, let model = try? ExpectedResponseModel(fit: fit) { byInstrument[i] = model }
     }
     self.models = byInstrument
+    withoutModel = models.filter { $0.fit == nil }
     var urgency = [Int](repeating: 0, count: table.episodes.count)
     for (s, r) in analysis.series.enumerated() where r.needsReview {
       let e = table.series[s].episode
-      urgency[e] = max(urgency[e], WorklistFile.urgency(r))
+      urgency[e] = max(urgency[e], r.urgency)
     }
     episodeUrgency = urgency
     var caseloads = [[Int]](repeating: [], count: max(names.clinicians.count, 1))
@@ -89,4 +92,9 @@ public struct ReportContent: Sendable {
 
   /// Number of active episodes of clinician `k` that need review.
   func worklistCount(clinician k: Int) -> Int { caseloads[k].reduce(0) { $0 + (episodeUrgency[$1] > 0 ? 1 : 0) } }
+
+  /// Number of active episodes of clinician `k` in the act tier: the "need a conversation" figure.
+  func actCount(clinician k: Int) -> Int {
+    caseloads[k].reduce(0) { $0 + (episodeUrgency[$1] >= WorklistPriority.actFrom ? 1 : 0) }
+  }
 }

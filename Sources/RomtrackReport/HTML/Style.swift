@@ -43,7 +43,7 @@ enum Style {
     .tag.white{background:#fff;color:#1a1a1a}
     .tag.urgent{background:#1a1a1a;color:#fff;border-color:#1a1a1a}
     .client{border:1px solid var(--line);border-left:5px solid var(--ink);border-radius:6px;padding:8px 12px;margin:10px 0;break-inside:avoid}
-    .client.u8,.client.u7,.client.u6{border-left-color:#D55E00}
+    .client.u10,.client.u9,.client.u8,.client.u7,.client.u6{border-left-color:#D55E00}
     .client.u5,.client.u4{border-left-color:#E69F00}
     .client.u3,.client.u2,.client.u1{border-left-color:#0072B2}
     .client h3{margin:0 0 4px}

@@ -15,7 +15,7 @@ public enum ClientsFile {
     "alliance_mean", "low_alliance", "ruptures", "ruptures_repaired", "status", "needs_review",
     "reasons", "tt_caseness", "tt_recovery", "tt_reliable_improvement", "tt_reliable_deterioration",
     "tt_reliable_recovery", "pair_caseness", "pair_recovery", "pair_reliable_improvement",
-    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics",
+    "pair_reliable_deterioration", "pair_reliable_recovery", "diagnostics", "tier",
   ]
 
   public static func csv(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis) -> [UInt8] {
@@ -92,6 +92,7 @@ public enum ClientsFile {
       w.flag(pair?.reliableDeterioration)
       w.flag(pair?.reliableRecovery)
       w.codes(r.diagnostics)
+      w.word(r.tier.rawValue)
       w.endRow()
     }
     return w.finish()

@@ -1,30 +1,20 @@
 import RomtrackCore
 
 /// worklist.csv: the series of active episodes that need a conversation, per clinician, most urgent
-/// first (FORMATS.md).
+/// first.
 ///
-/// Urgency, highest first: reliable deterioration; refer (stalled past the refer session); a red
-/// signal (far worse than the expected treatment response); an unrepaired alliance rupture; change
-/// (stalled); a yellow signal; low alliance; review (no reliable improvement by the review session).
-/// Ties: the higher stall level, then client id.
+/// Urgency and tier come from `WorklistPriority`: the `act` tier (urgency 4-10: risk item,
+/// reliable deterioration, red signal, stalled past the refer session, stalled, unrepaired rupture,
+/// lost contact) before the `watch` tier (3-1: yellow signal, low alliance, review). Ties: the higher
+/// stall level, then client id.
 public enum WorklistFile {
   public static let header = [
     "clinician_id", "client_id", "episode_id", "instrument", "stall_level", "signal", "reasons",
-    "sessions", "intake", "latest", "expected", "urgency",
+    "sessions", "intake", "latest", "expected", "urgency", "tier",
   ]
 
-  /// The urgency rank of a series (higher is more urgent).
-  public static func urgency(_ result: SeriesResult) -> Int {
-    let reasons = result.reasons
-    if reasons.contains(.deteriorating) { return 8 }
-    if result.stall?.level == .refer { return 7 }
-    if result.signal == .red { return 6 }
-    if reasons.contains(.ruptureUnrepaired) { return 5 }
-    if result.stall?.level == .change { return 4 }
-    if result.signal == .yellow { return 3 }
-    if reasons.contains(.lowAlliance) { return 2 }
-    return result.stall?.level == .review ? 1 : 0
-  }
+  /// The urgency rank of a series (higher is more urgent): `SeriesResult.urgency`.
+  public static func urgency(_ result: SeriesResult) -> Int { result.urgency }
 
   /// The series on the worklist, in the file's order: by clinician id, most urgent first, then the
   /// higher stall level, then client id (Swift's string order), then series order.
@@ -69,7 +59,8 @@ public enum WorklistFile {
       w.score(r.intake)
       w.score(r.latest)
       w.score(r.expected)
-      w.integer(urgency(r))
+      w.integer(r.urgency)
+      w.word(r.tier.rawValue)
       w.endRow()
     }
     return w.finish()

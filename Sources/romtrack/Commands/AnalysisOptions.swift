@@ -28,6 +28,9 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp("ETR signal red threshold (default 1.645).", valueName: "z"))
   var signalRed: String?
 
+  @Option(help: ArgumentHelp("Series with at least 3 scores an instrument needs for the report to fit its own ETR model (default 100); below it no signal, unless --etr-model gives a saved one.", valueName: "n"))
+  var etrMinSeries: String?
+
   @Option(help: ArgumentHelp("Scores before a series can be stalled (default 6).", valueName: "n"))
   var stallMinSessions: String?
 
@@ -52,14 +55,22 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Sessions after a rupture within which it may be repaired (default 3).", valueName: "n"))
   var repairWindow: String?
 
+  @Option(help: ArgumentHelp("A rupture also needs a drop of at least this many points; reliable (default) means 1.96 x sqrt(2) within-client SDs of each alliance measure.", valueName: "points|reliable"))
+  var rupturePoints: String?
+
+  @Option(help: ArgumentHelp("An active episode with no score for more than this many days is on the act tier as lost contact (default 21).", valueName: "days"))
+  var lostContactDays: String?
+
   /// Flag values by config key.
   var values: [(key: String, text: String?)] {
     [
       ("rci_sd", rciSd), ("rci_method", rciMethod), ("cutoff", cutoff), ("cutoff_b_sd", cutoffBSd),
       ("pair", pair), ("time", time), ("signal_yellow", signalYellow), ("signal_red", signalRed),
+      ("etr_min_series", etrMinSeries),
       ("stall_min_sessions", stallMinSessions), ("stall_window", stallWindow),
       ("review_session", reviewSession), ("refer_sessions", referSessions), ("sg_crit1", sgCrit1),
       ("sg_crit2", sgCrit2), ("rupture_sd", ruptureSd), ("repair_window", repairWindow),
+      ("rupture_points", rupturePoints), ("lost_contact_days", lostContactDays),
     ]
   }
 

@@ -74,7 +74,6 @@ struct Export: ParsableCommand {
     let key = try saltFile.map(Export.readSalt)
     var (run, folder) = try PeriodRun.start(input: input, methods: methods, period: period, out: out, defaultRoot: "exports")
     let threshold = suppress ?? run.parameters.suppress
-    let suppression = AggregateFiles.Suppression(threshold: threshold)
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let levels = Level.allCases.filter { by.contains($0) }.map(\.aggregateLevel)
     let rename: (String) -> String = { id in key.map { ResearchClientsFile.clinicianPseudonym(id, key: $0) } ?? id }

@@ -10,9 +10,10 @@ struct Model: ParsableCommand {
     discussion: """
       The model is lme4's lmer(score ~ t + (t | client)), or with --intake lmer(score ~ t * intake + (t | client)), \
       fitted by REML (default) or ML. Each series (one client's episode) with at least --min-scores scores \
-      is one group; a client's intake is the first score of the series. --save writes the \
-      expected-treatment-response model (--time log-session --intake, chosen for you when --time is \
-      not given) that `romtrack report --etr-model FILE` reads. --json-summary prints the fit as JSON \
+      is one group; a client's intake is the first score of the series. With --after-intake the scores \
+      after the intake are the response and the intake only a covariate. --save writes the \
+      expected-treatment-response model (--time log-session --intake --after-intake, chosen for you) \
+      that `romtrack report --etr-model FILE` reads. --json-summary prints the fit as JSON \
       instead of the summary; --threads also sets the threads of the fit. Only the instrument's own rows \
       are read and checked: rows of other instruments are counted ("N rows of other instruments \
       skipped") and left unread, and do not count towards --max-reject-rate.
@@ -32,6 +33,9 @@ struct Model: ParsableCommand {
 
   @Flag(help: "Add the intake score and time x intake to the fixed effects.")
   var intake = false
+
+  @Flag(help: "Fit the scores after each series' intake (its first score), the intake a covariate only.")
+  var afterIntake = false
 
   @Flag(help: "Fit by maximum likelihood instead of REML.")
   var ml = false
@@ -71,7 +75,9 @@ struct Model: ParsableCommand {
   var spec: GrowthModelSpec {
     let axis = time.flatMap(GrowthModelSpec.Time.init(rawValue:)) ?? (save != nil ? .logSession : .session)
     return GrowthModelSpec(
-      time: axis, includesIntake: intake || save != nil, criterion: ml ? .ml : .reml, minimumScores: minScores)
+      time: axis, includesIntake: intake || save != nil,
+      response: afterIntake || save != nil ? .afterIntake : .allScores, criterion: ml ? .ml : .reml,
+      minimumScores: minScores)
   }
 
   func run() throws {

@@ -106,13 +106,17 @@ struct PeriodRun {
   /// Records the time since the previous stage ended under `name`.
   mutating func lap(_ name: String) { clock.lap(name) }
 
-  /// The manifest of this run, with every stage's time so far and the inputs' SHA-256.
+  /// The manifest of this run, with every stage's time so far and the inputs' SHA-256; its notes say
+  /// which outcome instruments have no expected-response model, and why.
   func manifest(notes: [String] = []) -> Manifest {
     var withTimings = loaded
     withTimings.timings = clock.timings
+    let modelNotes = models.filter { $0.fit == nil }.map { model in
+      "no expected-response model for \(model.instrument): " + model.diagnostics.map { "\($0.code.rawValue): \($0.detail)" }.joined(separator: "; ")
+    }
     return Manifest(
       version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOf,
-      parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes)
+      parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes + modelNotes)
   }
 
   static let sampleFolder = "data/sample"

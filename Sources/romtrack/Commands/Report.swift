@@ -84,8 +84,12 @@ struct Report: ParsableCommand {
     let worklist = analysis.series.reduce(0) { $0 + ($1.needsReview ? 1 : 0) }
     lines.append("worklist: \(worklist) series need review; events: \(analysis.events.count) (sudden gains, losses, ruptures)")
     for model in run.models {
-      let notes = model.fit.diagnostics.map(\.code.rawValue).joined(separator: ", ")
-      lines.append("ETR model \(model.instrument) (\(model.source)): \(model.fit.groups) series" + (notes.isEmpty ? "" : "; " + notes))
+      guard let fit = model.fit else {
+        lines.append("ETR model \(model.instrument): none; " + model.diagnostics.map { "\($0.code.rawValue): \($0.detail)" }.joined(separator: "; "))
+        continue
+      }
+      let notes = fit.diagnostics.map(\.code.rawValue).joined(separator: ", ")
+      lines.append("ETR model \(model.instrument) (\(model.source)): \(fit.groups) series" + (notes.isEmpty ? "" : "; " + notes))
     }
     lines.append("wrote \(folder.target.path)/: index.html, clinicians/ (one page per clinician), clients.csv, worklist.csv, events.csv, summary.csv, trends.csv, rejects.csv (\(loaded.rejects.count) rows), model.json, manifest.json")
     for line in lines { Console.status(line, quiet: input.quiet) }
