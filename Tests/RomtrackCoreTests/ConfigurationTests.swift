@@ -329,6 +329,37 @@ struct ConfigurationTests {
       failure("instruments:\n  - name: WAISR\n    clinical_cutoff: '< 40'\n")
         == "romtrack.yml:3: instruments[0].clinical_cutoff: clinical_cutoff is for outcome instruments; an alliance instrument has alliance_cutoff"
     )
+    // A cutoff on the better side of the scale: the clinical range of a scale where lower is
+    // better lies above the cutoff, an alliance concern below it.
+    #expect(
+      failure("instruments:\n  - name: PHQ9\n    clinical_cutoff: '<= 9'\n")
+        == "romtrack.yml:3: instruments[0].clinical_cutoff: clinical_cutoff <= 9 names the better side of a scale where lower is better; a cutoff names the scores of concern, e.g. \">= 9\" or \"> 9\"")
+    #expect(
+      failure("instruments:\n  - name: ORS\n    clinical_cutoff: at least 25\n")
+        == "romtrack.yml:3: instruments[0].clinical_cutoff: clinical_cutoff >= 25 names the better side of a scale where higher is better; a cutoff names the scores of concern, e.g. \"<= 25\" or \"< 25\"")
+    #expect(
+      failure("instruments:\n  - name: SRS\n    alliance_cutoff: '> 36'\n")
+        == "romtrack.yml:3: instruments[0].alliance_cutoff: alliance_cutoff > 36 names the better side of a scale where higher is better; a cutoff names the scores of concern, e.g. \"<= 36\" or \"< 36\"")
+  }
+
+  @Test("A number in decimal notation where one is expected; a whole number in digits")
+  func numberNotation() {
+    #expect(
+      failure("instruments:\n  - name: PHQ9\n    reliable_change_points: '<= 9'\n")
+        == "romtrack.yml:3: instruments[0].reliable_change_points: expected a number, got `<= 9` (this key takes a bare number, not a comparator)")
+    for text in ["0x10", "nan", "inf", "1e", "1.2.3", "--4", "+"] {
+      #expect(failure("instruments:\n  - name: PHQ9\n    min: '\(text)'\n") == "romtrack.yml:3: instruments[0].min: expected a number, got `\(text)`")
+    }
+    #expect(failure("instruments:\n  - name: PHQ9\n    max: 2.7e1\n") == nil)
+    for text in ["0x10", "1e1", "10.5", "1_000", "١٢"] {
+      #expect(failure("parameters:\n  stall_window: '\(text)'\n") == "romtrack.yml:2: parameters.stall_window: expected a whole number, got `\(text)`")
+    }
+    #expect(AnalysisParameters.wholeNumber("12") == 12)
+    #expect(AnalysisParameters.wholeNumber("+4") == 4)
+    #expect(AnalysisParameters.wholeNumber("10.0") == 10)
+    #expect(AnalysisParameters.wholeNumber("99999999999999999999") == nil)
+    #expect(failure("parameters:\n  repair_window: 9223372036854775800\n") == "romtrack.yml:2: parameters.repair_window: must be at most 100000, got 9223372036854775800")
+    #expect(failure("parameters:\n  signal_red: 1e300\n") == "romtrack.yml:2: parameters.signal_red: must be at most 100, got 1e+300")
   }
 
   @Test("min must be below max")

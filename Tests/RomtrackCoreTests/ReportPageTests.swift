@@ -131,13 +131,13 @@ struct ReportPageTests {
   @Test func researchRowsCarryNoIdsOrDates() throws {
     let loaded = try TestFiles.load(Self.text, series: SeriesOptions(asOf: CivilDate(year: 2026, month: 10, day: 31)))
     let analysis = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
-    let key = HMACSHA256(key: Array("a secret salt of the practice".utf8))
+    let key = Pseudonyms(salt: Array("a secret salt of the practice".utf8))
     let csv = String(decoding: ResearchClientsFile.csv(table: loaded.table, names: loaded.names, registry: .builtIn, analysis: analysis, key: key), as: UTF8.self)
     #expect(!csv.contains("script"))
     #expect(!csv.contains("B&amp"))
     #expect(!csv.contains("T1"))
     #expect(!csv.contains("2026-09-01"))
-    #expect(csv.contains(key.hex("B&amp")))
+    #expect(csv.contains(key.hex(.client, "B&amp")))
     #expect(csv.contains(",2026-09,2026-10,"))
     // Made in parts on all cores, the file is the same.
     let cells = ResearchClientsFile.Cells(table: loaded.table, names: loaded.names, registry: .builtIn, key: key)

@@ -147,4 +147,19 @@ import Testing
     #expect(ReportPeriod.lastCompleteMonth(latest: CivilDate(year: 2025, month: 1, day: 4)!, today: today) == YearMonth(year: 2025, month: 1))
     #expect(YearMonth(year: 2026, month: 1).adding(months: -1) == YearMonth(year: 2025, month: 12))
   }
+
+  @Test func monthsAddAcrossTheYearZero() {
+    // `--period 0000-05` once made month index -7, truncated to month -6, and trapped in firstDay.
+    #expect(YearMonth(year: 0, month: 5).adding(months: -11) == YearMonth(year: -1, month: 6))
+    #expect(YearMonth(year: 0, month: 1).adding(months: -1) == YearMonth(year: -1, month: 12))
+    #expect(YearMonth(year: -1, month: 12).adding(months: 1) == YearMonth(year: 0, month: 1))
+    #expect(YearMonth(year: 1, month: 1).adding(months: -25) == YearMonth(year: -2, month: 12))
+    for months in -30...30 {
+      let month = YearMonth(year: 0, month: 5).adding(months: months)
+      #expect((1...12).contains(month.month))
+      #expect(month.adding(months: -months) == YearMonth(year: 0, month: 5))
+      _ = month.firstDay
+      _ = month.lastDay
+    }
+  }
 }

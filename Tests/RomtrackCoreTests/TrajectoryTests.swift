@@ -157,6 +157,38 @@ import Testing
     #expect(result.diagnostics.level == .message)
   }
 
+  // MARK: - Scores near the largest double
+
+  @Test func overflowingSumsGiveNoStandardErrorAndADiagnostic() throws {
+    // 0, 1e200, 0: the slope is exactly 0 (the series is symmetric about session 2), but the
+    // residual sum of squares, 2e400 / 3, overflows: no standard error, no interval (it was 0
+    // and [0, 0]), and non_finite_fit.
+    let result = Self.fit(sessions: [1, 2, 3], scores: [0, 1e200, 0])
+    let line = try #require(result.linear)
+    #expect(line.slope == 0)
+    #expect(line.standardError == nil && line.confidenceInterval == nil)
+    #expect(result.diagnostics.contains(.nonFiniteFit))
+    #expect(result.diagnostics.level == .warning)
+    #expect(result.diagnostics.codes.contains("non_finite_fit"))
+  }
+
+  @Test func scoresNearTheLargestDoubleNeverTrap() {
+    // 9e307 on a scale up to 1e308: differences overflow to infinity, and a NaN bound once made
+    // the interval an invalid range (lowerBound > upperBound), which stopped the process.
+    for scores in [[0, 9e307, 0, 9e307], [9e307, -9e307, 9e307], [1.7e308, 0, 1.7e308, 0, 1e308], [0, .greatestFiniteMagnitude, 0]] {
+      let sessions = (1...Int32(scores.count)).map { $0 }
+      for rule in [Self.rule, Self.weeksRule] {
+        let dates = sessions.map { $0 * 7 }
+        let result = Self.fit(rule, sessions: sessions, dates: dates, scores: scores)
+        for line in [result.linear, result.logLinear].compactMap({ $0 }) {
+          #expect(line.slope.isFinite && line.intercept.isFinite)
+          if let interval = line.confidenceInterval { #expect(interval.lowerBound.isFinite && interval.upperBound.isFinite) }
+        }
+        #expect(result.diagnostics.contains(.nonFiniteFit), "\(scores)")
+      }
+    }
+  }
+
   // MARK: - Against numpy and scipy
 
   @Test func agreesWithScipyOnAMessySeries() throws {

@@ -53,14 +53,14 @@ struct ExportTests {
     let (second, b) = try export(["--client-level", "--by", "clinician"], salt: salt)
     let (third, c) = try export(["--client-level", "--by", "clinician"], salt: salt + "!")
     #expect(first.status == 0 && second.status == 0 && third.status == 0)
-    let clientsA = RomtrackProcess.read(a.appendingPathComponent("clients.csv"))
-    #expect(clientsA == RomtrackProcess.read(b.appendingPathComponent("clients.csv")))
-    #expect(clientsA != RomtrackProcess.read(c.appendingPathComponent("clients.csv")))
-    for file in ["clients.csv", "aggregates.csv", "trends.csv"] {
+    let clientsA = RomtrackProcess.read(a.appendingPathComponent("client-level/clients.csv"))
+    #expect(clientsA == RomtrackProcess.read(b.appendingPathComponent("client-level/clients.csv")))
+    #expect(clientsA != RomtrackProcess.read(c.appendingPathComponent("client-level/clients.csv")))
+    for file in ["client-level/clients.csv", "aggregates.csv", "trends.csv"] {
       let text = RomtrackProcess.read(a.appendingPathComponent(file))
       #expect(!text.contains("C000001") && !text.contains("T01,") && !text.contains(",E1,"), "\(file) holds an id")
     }
-    let first64 = Self.rows(a.appendingPathComponent("clients.csv"))[1][0]
+    let first64 = Self.rows(a.appendingPathComponent("client-level/clients.csv"))[1][0]
     #expect(first64.count == 64 && first64.allSatisfy(\.isHexDigit))
   }
 
@@ -79,6 +79,49 @@ struct ExportTests {
   @Test func aShortSaltIsRefused() throws {
     let (run, _) = try export(["--client-level"], salt: "short")
     #expect(run.status == 2)
-    #expect(run.stderr.contains("the salt has 5 bytes; use at least 16 random bytes"), "\(run.stderr)")
+    #expect(run.stderr.contains("the salt has 5 bytes; it needs at least 16 random bytes"), "\(run.stderr)")
+  }
+
+  @Test(arguments: [
+    (String(repeating: " ", count: 16), "the salt is only whitespace"),
+    (String(repeating: "\u{0}", count: 16), "the salt is one byte repeated"),
+    ("aaaaaaaaaaaaaaaa", "the salt is one byte repeated"),
+  ])
+  func aSaltThatIsNotRandomIsRefused(salt: String, problem: String) throws {
+    let (run, out) = try export(["--client-level"], salt: salt)
+    #expect(run.status == 2)
+    #expect(run.stderr.contains(problem) && run.stderr.contains("--new-salt"), "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func clientLevelRowsGoToTheirOwnFolderWithTheirOwnReadme() throws {
+    let (run, out) = try export(["--client-level", "--by", "practice", "--by", "clinician", "--by", "site"], salt: "9f86d081884c7d659a2feaa0c55ad015")
+    #expect(run.status == 0, "\(run.stderr)")
+    let top = Set((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [])
+    #expect(top == ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "manifest.json", "client-level"])
+    let inner = Set((try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("client-level").path)) ?? [])
+    #expect(inner == ["README.txt", "clients.csv"])
+    let readme = RomtrackProcess.read(out.appendingPathComponent("client-level/README.txt"))
+    #expect(readme.contains("THESE ROWS CARRY NO SUPPRESSION") && readme.contains("data-sharing agreement"))
+    let main = RomtrackProcess.read(out.appendingPathComponent("README.txt"))
+    #expect(main.contains("Secondary") && main.contains("practice = the sum of the clinicians = the sum of the sites"))
+  }
+
+  @Test func newSaltWritesAPrivateGoodSaltOnce() throws {
+    let folder = RomtrackProcess.temporaryFolder()
+    let path = folder.appendingPathComponent("practice.salt").path
+    let first = try RomtrackProcess.run(["export", "--new-salt", path])
+    #expect(first.status == 0, "\(first.stderr)")
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    let salt = RomtrackProcess.read(URL(fileURLWithPath: path))
+    #expect(salt.count == 65 && salt.dropLast().allSatisfy(\.isHexDigit))
+    let second = try RomtrackProcess.run(["export", "--new-salt", path])
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("never overwritten"), "\(second.stderr)")
+    #expect(RomtrackProcess.read(URL(fileURLWithPath: path)) == salt)
+    // The salt it wrote is accepted.
+    let (run, _) = try export(["--client-level", "--salt-file", path])
+    #expect(run.status == 0, "\(run.stderr)")
   }
 }

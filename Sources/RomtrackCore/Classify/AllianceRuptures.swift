@@ -277,7 +277,8 @@ extension AllianceRuptureRule {
       guard drop >= threshold else { continue }
 
       let t = Int64(sessions[s0 + i])
-      let windowEnd = t + Int64(repairWindow)
+      // Sessions are 32-bit, so a window past 2^32 sessions reaches as far as any: the sum cannot overflow.
+      let windowEnd = t + min(Int64(repairWindow), Int64(1) << 33)
       var repairSession: Int32?
       var k = i + 1
       while k < n, Int64(sessions[s0 + k]) <= windowEnd {

@@ -119,7 +119,9 @@ public struct SufficientStatistics: Sendable, Equatable {
   /// - `residualSumOfSquares = Syy - b Sxy` (`= Syy - Sxy² / Sxx`);
   /// - `timeSumOfSquares = Sxx`.
   ///
-  /// `nil` with fewer than 2 points or `Sxx = 0` (all times equal).
+  /// `nil` with fewer than 2 points or `Sxx = 0` (all times equal). `residualSumOfSquares` is NaN
+  /// when `Σ(y - y₀)²` or the result is not a finite number (scores near the square root of the
+  /// largest double, e.g. 0, 1e200, 0): it is then unknown, not 0.
   ///
   /// Rounding: `Syy - b Sxy` subtracts two nearly equal numbers when the points lie almost on a line,
   /// so its rounding error is about `n ε Σ(y - y₀)²`; a result below `16 (n + 2) ε Σ(y - y₀)²`
@@ -141,6 +143,7 @@ public struct SufficientStatistics: Sendable, Equatable {
     let rss = syy - slope * sxy
     let floor = 16 * Double(count + 2) * Double.ulpOfOne * sumScoreSquared
     let intercept = (scoreOrigin + meanShiftedScore) - slope * (timeOrigin + meanShiftedTime)
+    guard sumScoreSquared.isFinite, rss.isFinite else { return (intercept, slope, .nan, sxx) }
     return (intercept, slope, rss > floor ? rss : 0, sxx)
   }
 }

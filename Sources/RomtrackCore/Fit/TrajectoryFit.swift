@@ -25,6 +25,9 @@ public enum TrajectoryDiagnostic: String, Sendable, CaseIterable {
   /// The log-linear fit was left out: some score's time has no logarithm (a session numbered 0, or a
   /// date more than a week before the series' first score).
   case logTimeUndefined = "log_time_undefined"
+  /// Scores so large that a sum of squares, the slope or its standard error overflows double
+  /// precision (e.g. 0, 1e200, 0): what overflowed is left missing rather than written as 0 or ±inf.
+  case nonFiniteFit = "non_finite_fit"
 
   /// How much a diagnostic matters, as lme4 grades its checks.
   public enum Level: String, Sendable, Comparable {
@@ -41,7 +44,7 @@ public enum TrajectoryDiagnostic: String, Sendable, CaseIterable {
   public var level: Level {
     switch self {
     case .tooFewScores, .noStandardError: .message
-    case .zeroTimeVariance, .undatedScoresSkipped, .logTimeUndefined: .warning
+    case .zeroTimeVariance, .undatedScoresSkipped, .logTimeUndefined, .nonFiniteFit: .warning
     }
   }
 }
@@ -62,6 +65,7 @@ public struct TrajectoryDiagnostics: OptionSet, Sendable, Hashable {
   public static let noStandardError = Self(.noStandardError)
   public static let undatedScoresSkipped = Self(.undatedScoresSkipped)
   public static let logTimeUndefined = Self(.logTimeUndefined)
+  public static let nonFiniteFit = Self(.nonFiniteFit)
 
   /// The diagnostics in the set, in declaration order.
   public var diagnostics: [TrajectoryDiagnostic] {
@@ -85,7 +89,9 @@ public struct TrajectoryDiagnostics: OptionSet, Sendable, Hashable {
 /// - `confidenceInterval = slope ± t_{1-α/2, n-2} * standardError` (95% by default).
 ///
 /// Edge cases: with `n = 2` both standard error and interval are `nil` (the line is exact, 0 degrees of
-/// freedom); with points exactly on a line they are 0 and the interval a single point.
+/// freedom); with points exactly on a line they are 0 and the interval a single point. When the
+/// residual sum of squares, the standard error or the interval's half-width is not a finite number
+/// (scores near the largest double), both are `nil` and `TrajectoryFit` carries `non_finite_fit`.
 /// Reference: any regression text, e.g. Draper & Smith (1998), Applied Regression Analysis, ch. 1.
 public struct LineFit: Sendable, Equatable {
   /// `a`: the fitted score at `x = 0` (session 0, week 0, or `ln t = 0`, i.e. session 1 or week 0 for
@@ -135,10 +141,18 @@ public struct LineFit: Sendable, Equatable {
       confidenceInterval = nil
       return
     }
+    // NaN or infinite sums (scores near the largest double) give no standard error: `max(0, NaN)`
+    // would have made it 0, and a NaN bound would make the interval an invalid range.
     let se = (max(0, residualSumOfSquares) / (Double(count - 2) * timeSumOfSquares)).squareRoot()
     let halfWidth = criticalValues.value(degreesOfFreedom: count - 2) * se
+    let (low, high) = (slope - halfWidth, slope + halfWidth)
+    guard residualSumOfSquares.isFinite, se.isFinite, low.isFinite, high.isFinite, low <= high else {
+      standardError = nil
+      confidenceInterval = nil
+      return
+    }
     standardError = se
-    confidenceInterval = (slope - halfWidth)...(slope + halfWidth)
+    confidenceInterval = low...high
   }
 
   /// The least-squares line of the points summed in `statistics`, or `nil` with fewer than 2 points or
@@ -362,10 +376,10 @@ public struct TrajectoryRule: Sendable, Equatable {
     if n < 2 {
       diagnostics.insert(.tooFewScores)
     } else if let line = LineFit(linear, criticalValues: criticalValues) {
-      linearFit = line
+      linearFit = finite(line, count: n, diagnostics: &diagnostics)
       if n == 2 { diagnostics.insert(.noStandardError) }
       if let logarithmic {
-        logFit = LineFit(logarithmic, criticalValues: criticalValues)
+        logFit = LineFit(logarithmic, criticalValues: criticalValues).flatMap { finite($0, count: n, diagnostics: &diagnostics) }
       } else {
         diagnostics.insert(.logTimeUndefined)
       }
@@ -373,5 +387,16 @@ public struct TrajectoryRule: Sendable, Equatable {
       diagnostics.insert(.zeroTimeVariance)
     }
     return TrajectoryFit(time: time, scoreCount: n, linear: linearFit, logLinear: logFit, diagnostics: diagnostics)
+  }
+
+  /// `line`, or `nil` when its intercept or slope is not a finite number; with `non_finite_fit` when
+  /// either is, or when 3 or more points gave no standard error (`LineFit` found it not finite).
+  private func finite(_ line: LineFit, count: Int, diagnostics: inout TrajectoryDiagnostics) -> LineFit? {
+    guard line.intercept.isFinite, line.slope.isFinite else {
+      diagnostics.insert(.nonFiniteFit)
+      return nil
+    }
+    if count >= 3 && line.standardError == nil { diagnostics.insert(.nonFiniteFit) }
+    return line
   }
 }

@@ -322,6 +322,21 @@ private struct ConfigurationReader {
     if instrument.kind == .outcome, instrument.allianceCutoff != nil {
       return (["alliance_cutoff", "kind"], "alliance_cutoff is for alliance instruments only")
     }
+    // A cutoff names the scores of concern, on the worse side of the scale: high scores where lower
+    // is better (`">= 10"` on the PHQ-9), low ones where higher is better (`"<= 25"` on the ORS).
+    for (key, cutoff) in cutoffs {
+      guard let cutoff else { continue }
+      let worseIsHigh = instrument.direction == .lowerIsBetter
+      let pointsHigh = cutoff.comparator == .atLeast || cutoff.comparator == .above
+      guard worseIsHigh != pointsHigh else { continue }
+      let v = number(cutoff.value)
+      let example = worseIsHigh ? "\">= \(v)\" or \"> \(v)\"" : "\"<= \(v)\" or \"< \(v)\""
+      return (
+        [key, "better"],
+        "\(key) \(cutoff) names the better side of a scale where \(instrument.direction.word) is better;"
+          + " a cutoff names the scores of concern, e.g. \(example)"
+      )
+    }
     if let points = instrument.reliableChangePoints, !(points > 0 && points <= high - low) {
       return (
         ["reliable_change_points", "min", "max"],
@@ -495,12 +510,32 @@ private struct ConfigurationReader {
     return result
   }
 
+  /// A finite number in decimal notation (`12`, `-3.5`, `1e308`); `0x10`, `nan`, `inf` and a cutoff
+  /// such as `<= 9` are refused, the last with a hint that the key wants a bare number.
   func number(_ node: Node, _ path: String) throws(ConfigurationError) -> Double {
     let raw = try text(node, path)
-    guard let value = Double(raw.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-      throw error(path, node, "expected a number, got `\(raw)`")
+    let trimmed = raw.trimmingCharacters(in: .whitespaces)
+    guard Self.isDecimal(trimmed), let value = Double(trimmed), value.isFinite else {
+      let hint = Cutoff(parsing: trimmed) != nil ? " (this key takes a bare number, not a comparator)" : ""
+      throw error(path, node, "expected a number, got `\(raw)`\(hint)")
     }
     return value
+  }
+
+  /// Whether `text` is a number in decimal notation: an optional sign, digits with at most one
+  /// point, and an optional exponent `e` followed by digits.
+  static func isDecimal(_ text: String) -> Bool {
+    var bytes = Substring(text).utf8[...]
+    if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+    let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+    let mantissa = bytes.prefix { isDigit($0) || $0 == UInt8(ascii: ".") }
+    guard mantissa.contains(where: isDigit), mantissa.filter({ $0 == UInt8(ascii: ".") }).count <= 1 else { return false }
+    var rest = bytes.dropFirst(mantissa.count)
+    if rest.isEmpty { return true }
+    guard rest.first == UInt8(ascii: "e") || rest.first == UInt8(ascii: "E") else { return false }
+    rest = rest.dropFirst()
+    if let sign = rest.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { rest = rest.dropFirst() }
+    return !rest.isEmpty && rest.allSatisfy(isDigit)
   }
 
   func optionalNumber(_ node: Node, _ path: String) throws(ConfigurationError) -> Double? {

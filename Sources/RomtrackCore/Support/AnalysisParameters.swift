@@ -371,21 +371,25 @@ public struct AnalysisParameters: Sendable, Equatable {
   /// `stall_window`). `set(_:text:)` checks a value alone, so that the order of a file's keys does not
   /// matter.
   func rangeProblem(_ key: String, acrossParameters: Bool) -> String? {
-    func positive(_ value: Double) -> String? {
-      value.isFinite && value > 0 ? nil : "must be a positive number, got \(RegistryText.number(value))"
+    // Upper bounds far beyond any practice's data, so that no count or threshold can overflow the
+    // arithmetic it enters (a session number plus the repair window, a day plus ended_after_days).
+    func positive(_ value: Double, atMost maximum: Double = 1e6) -> String? {
+      guard value.isFinite && value > 0 else { return "must be a positive number, got \(RegistryText.number(value))" }
+      return value <= maximum ? nil : "must be at most \(RegistryText.number(maximum)), got \(RegistryText.number(value))"
     }
-    func atLeast(_ minimum: Int, _ value: Int) -> String? {
-      value >= minimum ? nil : "must be at least \(minimum), got \(value)"
+    func atLeast(_ minimum: Int, _ value: Int, atMost maximum: Int = Self.largestCount) -> String? {
+      guard value >= minimum else { return "must be at least \(minimum), got \(value)" }
+      return value <= maximum ? nil : "must be at most \(maximum), got \(value)"
     }
     switch key {
     case "signal_yellow":
-      if let message = positive(signalYellow) { return message }
+      if let message = positive(signalYellow, atMost: 100) { return message }
       guard !acrossParameters || signalYellow < signalRed else {
         return "must be below signal_red (\(RegistryText.number(signalRed))), got \(RegistryText.number(signalYellow))"
       }
       return nil
-    case "signal_red": return positive(signalRed)
-    case "etr_min_series": return atLeast(2, etrMinimumSeries)
+    case "signal_red": return positive(signalRed, atMost: 100)
+    case "etr_min_series": return atLeast(2, etrMinimumSeries, atMost: Self.largestSeriesCount)
     case "stall_min_sessions":
       if let message = atLeast(2, stallMinSessions) { return message }
       guard !acrossParameters || stallMinSessions >= stallWindow else {
@@ -395,19 +399,19 @@ public struct AnalysisParameters: Sendable, Equatable {
     case "stall_window": return atLeast(2, stallWindow)
     case "review_session": return atLeast(1, reviewSession)
     case "refer_sessions": return atLeast(1, referSessions)
-    case "sg_crit1": return suddenGainPoints.flatMap(positive)
+    case "sg_crit1": return suddenGainPoints.flatMap { positive($0) }
     case "sg_crit2":
       let p = suddenGainProportion
       return p > 0 && p <= 1 ? nil : "must be a proportion above 0 and at most 1, got \(RegistryText.number(p))"
-    case "rupture_sd": return positive(ruptureSD)
+    case "rupture_sd": return positive(ruptureSD, atMost: 100)
     case "repair_window": return atLeast(1, repairWindow)
-    case "rupture_points": return rupturePoints.flatMap(positive)
-    case "lost_contact_days": return atLeast(1, lostContactDays)
-    case "ended_after_days": return atLeast(1, endedAfterDays)
+    case "rupture_points": return rupturePoints.flatMap { positive($0) }
+    case "lost_contact_days": return atLeast(1, lostContactDays, atMost: Self.largestDays)
+    case "ended_after_days": return atLeast(1, endedAfterDays, atMost: Self.largestDays)
     case "max_reject_rate":
       let p = maxRejectRate
       return p >= 0 && p <= 1 ? nil : "must be a proportion from 0 to 1, got \(RegistryText.number(p))"
-    case "suppress": return atLeast(1, suppress)
+    case "suppress": return atLeast(1, suppress, atMost: Self.largestSuppression)
     case "na":
       guard !missingTokens.contains(where: \.isEmpty) else {
         return "contains an empty token; empty cells are always missing, so leave it out"
@@ -450,13 +454,35 @@ public struct AnalysisParameters: Sendable, Equatable {
     return value
   }
 
+  /// A whole number written in decimal digits (an optional sign, and `.0` as a JSON writer may add):
+  /// `0x10`, `1e1` and `10.5` are refused, though Swift's `Double` would read the first two.
   private static func count(_ key: String, _ text: String) throws(ParameterProblem) -> Int {
-    if let value = Int(text) { return value }
-    if let value = Double(text), value.isFinite, value == value.rounded(), abs(value) < 1e9 {
-      return Int(value)
+    guard let value = wholeNumber(text) else {
+      throw ParameterProblem(key: key, message: "expected a whole number, got `\(text)`")
     }
-    throw ParameterProblem(key: key, message: "expected a whole number, got `\(text)`")
+    return value
   }
+
+  /// `text` as a whole number when it is one in decimal digits (`12`, `-3`, `+4`, `10.0`), else `nil`
+  /// (also beyond the range of `Int`).
+  public static func wholeNumber(_ text: String) -> Int? {
+    var digits = Substring(text)
+    if let dot = digits.firstIndex(of: "."), digits[digits.index(after: dot)...].allSatisfy({ $0 == "0" }) {
+      digits = digits[..<dot]
+    }
+    let unsigned = digits.first == "-" || digits.first == "+" ? digits.dropFirst() : digits
+    guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    return Int(digits)
+  }
+
+  /// The largest session count, window or session number a parameter may be: 100,000.
+  public static let largestCount = 100_000
+  /// The largest `etr_min_series`: 100,000,000.
+  public static let largestSeriesCount = 100_000_000
+  /// The largest `ended_after_days`: 100 years of days.
+  public static let largestDays = 36_525
+  /// The largest suppression threshold: 1,000,000.
+  public static let largestSuppression = 1_000_000
 
   static func dateFormatMessage(_ pattern: String) -> String {
     "`\(pattern)` is not a date format: it needs YYYY, one of MM or M and one of DD or D, with separators"

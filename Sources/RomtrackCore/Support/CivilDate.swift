@@ -113,10 +113,12 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     CivilDate(year: year, month: month, day: CivilDate.daysInMonth(year: year, month: month))!
   }
 
-  /// The month `count` months later (earlier when negative).
+  /// The month `count` months later (earlier when negative), also across the year 0 (floored
+  /// division: month index -1 is December of year -1, never a month 0).
   public func adding(months count: Int) -> YearMonth {
     let index = year * 12 + (month - 1) + count
-    return YearMonth(year: index / 12, month: index % 12 + 1)
+    let (quotient, remainder) = index.quotientAndRemainder(dividingBy: 12)
+    return remainder < 0 ? YearMonth(year: quotient - 1, month: remainder + 13) : YearMonth(year: quotient, month: remainder + 1)
   }
 
   public var description: String { CivilDate.pad(year, 4) + "-" + CivilDate.pad(month, 2) }

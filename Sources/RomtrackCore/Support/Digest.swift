@@ -103,6 +103,15 @@ public struct HMACSHA256: Sendable {
 
   /// `hex(text(i))` for every `i` in `0..<count`, end to end (64 bytes each), computed on all cores.
   public func hexCodes(count: Int, of text: @Sendable (Int) -> String) -> [UInt8] {
+    hexCodes(count: count) { i in
+      var message = text(i)
+      return message.withUTF8 { Array($0) }
+    }
+  }
+
+  /// The code of `message(i)` as lowercase hex for every `i` in `0..<count`, end to end (64 bytes
+  /// each), computed on all cores.
+  public func hexCodes(count: Int, _ message: @Sendable (Int) -> [UInt8]) -> [UInt8] {
     let chunks = max(1, min(count / 4_096, ProcessInfo.processInfo.activeProcessorCount * 8))
     return [UInt8](unsafeUninitializedCapacity: count * 64) { buffer, initialized in
       let shared = Shared(buffer)
@@ -110,9 +119,9 @@ public struct HMACSHA256: Sendable {
         let context = SHA256.Context()
         var code = [UInt8](repeating: 0, count: 32)
         for i in Range(share: k, of: chunks, in: count) {
-          var message = text(i)
+          let bytes = message(i)
           code.withUnsafeMutableBufferPointer { code in
-            message.withUTF8 { self.code(UnsafeRawBufferPointer($0), context: context, into: code.baseAddress!) }
+            bytes.withUnsafeBytes { self.code($0, context: context, into: code.baseAddress!) }
             SHA256.writeHex(UnsafeBufferPointer(code), to: shared.buffer.baseAddress! + 64 * i)
           }
         }

@@ -7,6 +7,9 @@ import RomtrackCore
 /// Rows: the practice, then clinicians and sites in id order; a group and instrument appear when they
 /// have an active episode or a client seen in one of the 12 months. `instrument` is `all` for every
 /// instrument together (counts only; outcome rates need one instrument's scale).
+///
+/// With suppression (the research export), the counts written `<N` are those of a
+/// `SuppressionPattern`: the small ones and those that would give a small one away.
 public enum AggregateFiles {
   public static let measureColumns = [
     "clients_seen", "episodes_active", "episodes_started", "episodes_ended", "episodes_finished",
@@ -19,7 +22,8 @@ public enum AggregateFiles {
   ]
 
   /// Small-count suppression for files that leave the practice: every count below `threshold` is
-  /// written `<threshold`, and so is every rate, interval, mean or effect size built on one.
+  /// written `<threshold`, and so is every count that would give one away (`SuppressionPattern`),
+  /// and every rate, interval, mean or effect size built on a suppressed count.
   public struct Suppression: Sendable {
     public var threshold: Int
     public init(threshold: Int) { self.threshold = threshold }
@@ -32,12 +36,13 @@ public enum AggregateFiles {
     clinicianName: (String) -> String = { $0 }
   ) -> [UInt8] {
     let rows = Rows(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName)
-    return summary(table, rows: rows, suppression: suppression, part: 0, of: 1)
+    let pattern = suppression.map { SuppressionPattern(table, rows: rows, threshold: $0.threshold) }
+    return summary(table, rows: rows, suppression: pattern, part: 0, of: 1)
   }
 
   /// Part `part` of `parts` of summary.csv (the header with the first): the parts, joined in order,
   /// are the whole file.
-  public static func summary(_ table: AggregateTable, rows: Rows, suppression: Suppression? = nil, part: Int, of parts: Int) -> [UInt8] {
+  public static func summary(_ table: AggregateTable, rows: Rows, suppression: SuppressionPattern? = nil, part: Int, of parts: Int) -> [UInt8] {
     var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
@@ -52,7 +57,9 @@ public enum AggregateFiles {
         w.isoDate(span.from.days)
         w.isoDate(span.to.days)
         rows.append(2, ofRow: k, to: &w)
-        w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
+        w.measures(
+          table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0,
+          limit: suppression?.threshold ?? 0, hidden: suppression?.mask(row: k, window: window) ?? 0)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -67,12 +74,13 @@ public enum AggregateFiles {
     clinicianName: (String) -> String = { $0 }
   ) -> [UInt8] {
     let rows = Rows(table, names: names, registry: registry, levels: levels, clinicianName: clinicianName)
-    return trends(table, rows: rows, suppression: suppression, part: 0, of: 1)
+    let pattern = suppression.map { SuppressionPattern(table, rows: rows, threshold: $0.threshold) }
+    return trends(table, rows: rows, suppression: pattern, part: 0, of: 1)
   }
 
   /// Part `part` of `parts` of trends.csv (the header with the first): the parts, joined in order,
   /// are the whole file.
-  public static func trends(_ table: AggregateTable, rows: Rows, suppression: Suppression? = nil, part: Int, of parts: Int) -> [UInt8] {
+  public static func trends(_ table: AggregateTable, rows: Rows, suppression: SuppressionPattern? = nil, part: Int, of parts: Int) -> [UInt8] {
     var header = ["level", "group", "instrument", "month"] + measureColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
@@ -84,7 +92,9 @@ public enum AggregateFiles {
       for window in 0..<12 {
         for field in 0..<3 { rows.append(field, ofRow: k, to: &w) }
         months.append(window, to: &w)
-        w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
+        w.measures(
+          table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0,
+          limit: suppression?.threshold ?? 0, hidden: suppression?.mask(row: k, window: window) ?? 0)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -156,55 +166,57 @@ public enum AggregateFiles {
 extension CSVWriter {
   /// The measure columns of one cell, in `AggregateFiles.measureColumns` order. Without `outcomes`
   /// (all instruments together) the 21 outcome columns, `classified` to `effect_size_n`, are empty:
-  /// they need one instrument's scale.
-  mutating func measures(_ m: GroupMeasures, outcomes: Bool, suppression: AggregateFiles.Suppression?) {
-    let limit = suppression?.threshold ?? 0
-    count(m.clientsSeen, limit)
-    count(m.episodesActive, limit)
-    count(m.episodesStarted, limit)
-    count(m.episodesEnded, limit)
-    count(m.episodesFinished, limit)
-    rate(m.paired, limit, m.episodesFinished, m.episodesEnded)
-    value(m.meanSessions, decimals: 2, basis: m.episodesEnded, limit)
+  /// they need one instrument's scale. Bit `m` of `hidden` (`SuppressionPattern.Count` order) writes
+  /// count `m` as `<limit`, and with it every rate, interval, mean or effect size built on it.
+  mutating func measures(_ m: GroupMeasures, outcomes: Bool, limit: Int, hidden: UInt32) {
+    typealias Count = SuppressionPattern.Count
+    func isHidden(_ c: Count) -> Bool { hidden & (1 << UInt32(c.rawValue)) != 0 }
+    count(m.clientsSeen, limit, isHidden(.clientsSeen))
+    count(m.episodesActive, limit, isHidden(.episodesActive))
+    count(m.episodesStarted, limit, isHidden(.episodesStarted))
+    count(m.episodesEnded, limit, isHidden(.episodesEnded))
+    count(m.episodesFinished, limit, isHidden(.episodesFinished))
+    rate(m.paired, limit, isHidden(.episodesFinished) || isHidden(.episodesEnded))
+    value(m.meanSessions, decimals: 2, limit, isHidden(.episodesEnded))
     if outcomes {
-      count(m.classified, limit)
-      count(m.reliablyImproved, limit)
-      rate(m.reliableImprovement, limit, m.reliablyImproved, m.classified)
-      count(m.reliablyUnchanged, limit)
-      count(m.reliablyDeteriorated, limit)
-      rate(m.reliableDeterioration, limit, m.reliablyDeteriorated, m.classified)
-      count(m.clinicalAtIntake, limit)
-      count(m.recovered, limit)
-      rate(m.recovery, limit, m.recovered, m.clinicalAtIntake)
-      count(m.improved, limit)
-      count(m.unchanged, limit)
-      count(m.deteriorated, limit)
-      count(m.harmed, limit)
-      value(m.effectSize, decimals: 2, basis: m.effectCount, limit)
-      count(m.effectCount, limit)
+      count(m.classified, limit, isHidden(.classified))
+      count(m.reliablyImproved, limit, isHidden(.reliablyImproved))
+      rate(m.reliableImprovement, limit, isHidden(.reliablyImproved) || isHidden(.classified))
+      count(m.reliablyUnchanged, limit, isHidden(.reliablyUnchanged))
+      count(m.reliablyDeteriorated, limit, isHidden(.reliablyDeteriorated))
+      rate(m.reliableDeterioration, limit, isHidden(.reliablyDeteriorated) || isHidden(.classified))
+      count(m.clinicalAtIntake, limit, isHidden(.clinicalAtIntake))
+      count(m.recovered, limit, isHidden(.recovered))
+      rate(m.recovery, limit, isHidden(.recovered) || isHidden(.clinicalAtIntake))
+      count(m.improved, limit, isHidden(.improved))
+      count(m.unchanged, limit, isHidden(.unchanged))
+      count(m.deteriorated, limit, isHidden(.deteriorated))
+      count(m.harmed, limit, isHidden(.harmed))
+      value(m.effectSize, decimals: 2, limit, isHidden(.effectCount))
+      count(m.effectCount, limit, isHidden(.effectCount))
     } else {
       emptyCells(21)
     }
-    count(m.stalled, limit)
-    count(m.offTrack, limit)
-    count(m.deteriorating, limit)
-    count(m.lowAlliance, limit)
-    count(m.unrepairedRuptures, limit)
+    count(m.stalled, limit, isHidden(.stalled))
+    count(m.offTrack, limit, isHidden(.offTrack))
+    count(m.deteriorating, limit, isHidden(.deteriorating))
+    count(m.lowAlliance, limit, isHidden(.lowAlliance))
+    count(m.unrepairedRuptures, limit, isHidden(.unrepairedRuptures))
   }
 
-  /// A count, or `<limit` below it.
-  private mutating func count(_ value: Int32, _ limit: Int) {
-    if value < limit { text("<\(limit)") } else { integer(Int(value)) }
+  /// A count, or `<limit` when hidden.
+  private mutating func count(_ value: Int32, _ limit: Int, _ hidden: Bool) {
+    if hidden { text("<\(limit)") } else { integer(Int(value)) }
   }
 
   /// A rate and its Wilson interval (4 decimals); `<limit` in all three cells when its numerator or
-  /// denominator is below the limit; empty without a denominator.
-  private mutating func rate(_ interval: WilsonInterval?, _ limit: Int, _ successes: Int32, _ trials: Int32) {
+  /// denominator is hidden; empty without a denominator.
+  private mutating func rate(_ interval: WilsonInterval?, _ limit: Int, _ hidden: Bool) {
     guard let interval else {
       emptyCells(3)
       return
     }
-    guard successes >= limit && trials >= limit else {
+    guard !hidden else {
       for _ in 0..<3 { text("<\(limit)") }
       return
     }
@@ -213,8 +225,8 @@ extension CSVWriter {
     number(interval.upper, decimals: 4)
   }
 
-  /// A mean or effect size, `<limit` when it rests on fewer than `limit` episodes.
-  private mutating func value(_ x: Double?, decimals: Int, basis: Int32, _ limit: Int) {
-    if x != nil && basis < limit { text("<\(limit)") } else { number(x, decimals: decimals) }
+  /// A mean or effect size, `<limit` when the count of episodes it rests on is hidden.
+  private mutating func value(_ x: Double?, decimals: Int, _ limit: Int, _ hidden: Bool) {
+    if x != nil && hidden { text("<\(limit)") } else { number(x, decimals: decimals) }
   }
 }

@@ -1,11 +1,13 @@
 import RomtrackCore
 
 /// clients.csv of a research export: one row per series, with every id replaced by its keyed
-/// pseudonym (HMAC-SHA256 with the practice's secret salt, FORMATS.md) and dates coarsened to months.
+/// pseudonym (`Pseudonyms`: HMAC-SHA256 with a key of the practice's secret salt per kind of id,
+/// FORMATS.md) and dates coarsened to months.
 ///
 /// What leaves the practice: pseudonyms of client, episode and clinician; the site; the instrument;
 /// counts, scores and the per-series results. What does not: raw ids, dates, free text.
-/// The episode pseudonym is keyed on client and episode together, so two clients' episode `E1` differ.
+/// The episode pseudonym is of client and episode together, so two clients' episode `E1` differ.
+/// The rows carry no suppression: the export writes them in a folder of their own (`client-level/`).
 public enum ResearchClientsFile {
   public static let header = [
     "client", "episode", "clinician", "site", "instrument", "kind", "n_scores", "first_session",
@@ -17,7 +19,7 @@ public enum ResearchClientsFile {
 
   /// The whole file in one piece.
   public static func csv(
-    table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis, key: HMACSHA256
+    table: SeriesTable, names: NameTables, registry: InstrumentRegistry, analysis: Analysis, key: Pseudonyms
   ) -> [UInt8] {
     csv(table: table, registry: registry, analysis: analysis, cells: Cells(table: table, names: names, registry: registry, key: key), part: 0, of: 1)
   }
@@ -86,26 +88,22 @@ public enum ResearchClientsFile {
     let sites: CellTable
     let instruments: CellTable
 
-    public init(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, key: HMACSHA256) {
+    public init(table: SeriesTable, names: NameTables, registry: InstrumentRegistry, key: Pseudonyms) {
       let (clientNames, episodeNames, clinicianNames) = (names.clients, names.episodes, names.clinicians)
       let episodes = table.episodes
       // A pseudonym is 64 hex digits, a cell that needs no escaping.
-      clients = CellTable(width: 64, cells: key.hexCodes(count: clientNames.count) { clientNames[$0] })
-      self.episodes = CellTable(width: 64, cells: key.hexCodes(count: episodes.count) {
-        clientNames[Int(episodes[$0].client)] + "\u{1F}" + episodeNames[Int(episodes[$0].episode)]
+      clients = CellTable(width: 64, cells: key.hexCodes(.client, count: clientNames.count) { [clientNames[$0]] })
+      self.episodes = CellTable(width: 64, cells: key.hexCodes(.episode, count: episodes.count) {
+        [clientNames[Int(episodes[$0].client)], episodeNames[Int(episodes[$0].episode)]]
       })
-      clinicians = CellTable(width: 64, cells: key.hexCodes(count: clinicianNames.count) { clinicianKeyText(clinicianNames[$0]) })
+      clinicians = CellTable(width: 64, cells: key.hexCodes(.clinician, count: clinicianNames.count) { [clinicianNames[$0]] })
       sites = CellTable(names.sites)
       instruments = CellTable(registry.instruments.map(\.name))
     }
   }
 
   /// The pseudonym of a clinician id in research files: the same in clients.csv and the aggregates.
-  public static func clinicianPseudonym(_ id: String, key: HMACSHA256) -> String { key.hex(clinicianKeyText(id)) }
-
-  /// The text a clinician id's pseudonym is the code of: prefixed, so that it is keyed apart from
-  /// client ids.
-  static func clinicianKeyText(_ id: String) -> String { "clinician\u{1F}" + id }
+  public static func clinicianPseudonym(_ id: String, key: Pseudonyms) -> String { key.hex(.clinician, id) }
 }
 
 extension CSVWriter {

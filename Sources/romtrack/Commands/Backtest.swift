@@ -49,14 +49,21 @@ struct BacktestCommand: ParsableCommand {
   func validate() throws {
     if let from, YearMonth(from) == nil { throw ValidationError("--from \(from): use YYYY-MM") }
     if let to, YearMonth(to) == nil { throw ValidationError("--to \(to): use YYYY-MM") }
-    if reds == nil { throw ValidationError("--red-thresholds \(redThresholds): give positive numbers separated by commas") }
-    if stalls == nil { throw ValidationError("--stalled-tries \(stalledTries): give whole session numbers, 1 or more, separated by commas") }
-    if days == nil { throw ValidationError("--lost-contact-tries \(lostContactTries): give whole numbers of days, 1 or more, separated by commas") }
+    for (flag, text) in [("--from", from), ("--to", to)] {
+      if let text, let month = YearMonth(text), month.year < 1001 {
+        throw ValidationError("\(flag) \(text): the year must be from 1001 to 9999, as the dates in the data")
+      }
+    }
+    if reds == nil { throw ValidationError("--red-thresholds \(redThresholds): give positive numbers up to 100 separated by commas") }
+    if stalls == nil { throw ValidationError("--stalled-tries \(stalledTries): give whole session numbers, 1 to 100,000, separated by commas") }
+    if days == nil {
+      throw ValidationError("--lost-contact-tries \(lostContactTries): give whole numbers of days, 1 to \(AnalysisParameters.largestDays), separated by commas")
+    }
   }
 
   var reds: [Double]? {
     let values = redThresholds.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    return values.allSatisfy({ ($0 ?? 0) > 0 && $0!.isFinite }) && !values.isEmpty ? values.map { $0! } : nil
+    return values.allSatisfy({ ($0 ?? 0) > 0 && $0! <= 100 }) && !values.isEmpty ? values.map { $0! } : nil
   }
 
   var stalls: [Int]? { Self.counts(stalledTries) }
@@ -68,7 +75,7 @@ struct BacktestCommand: ParsableCommand {
 
   var days: [Int]? {
     let values = lostContactTries.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    return values.allSatisfy({ ($0 ?? 0) >= 1 }) && !values.isEmpty ? values.map { $0! } : nil
+    return values.allSatisfy({ ($0 ?? 0) >= 1 && $0! <= AnalysisParameters.largestDays }) && !values.isEmpty ? values.map { $0! } : nil
   }
 
   func run() throws {

@@ -8,11 +8,15 @@ struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write research exports: aggregates with small counts suppressed, the alliance-outcome association, and optionally pseudonymised client-level rows.",
     discussion: """
-      Every count below --suppress is written as <N, and so is every rate, interval, mean or effect \
-      size built on one. Clinician ids are replaced by keyed pseudonyms (HMAC-SHA256 with the secret \
-      in --salt-file), so --by clinician needs --salt-file; --client-level adds one row per series \
-      with pseudonymised client, episode and clinician ids and months instead of dates. Keep the salt \
-      file inside the practice: whoever has it can link pseudonyms to ids by trying them.
+      Every count below --suppress is written as <N, and so is every count that would give one away \
+      (practice = sum of sites = sum of clinicians, classified = improved + unchanged + deteriorated, \
+      the year = the sum of its months; see README.txt in the export), and every rate, interval, mean \
+      or effect size built on a suppressed count. Clinician ids are replaced by keyed pseudonyms \
+      (HMAC-SHA256, one key per kind of id, from the secret in --salt-file), so --by clinician needs \
+      --salt-file; --client-level adds client-level/clients.csv, one row per series with \
+      pseudonymised ids and months instead of dates, which carries no suppression and needs a \
+      data-sharing agreement. `romtrack export --new-salt FILE` makes a salt. Keep the salt file \
+      inside the practice: whoever has it can link pseudonyms to ids by trying them.
       """
   )
 
@@ -39,28 +43,39 @@ struct Export: ParsableCommand {
   @Option(help: ArgumentHelp("Counts below this are suppressed (default 5, or the config's suppress).", valueName: "n"))
   var suppress: Int?
 
-  @Flag(help: "Also write clients.csv: one row per series with pseudonymised ids (needs --salt-file).")
+  @Flag(help: "Also write client-level/clients.csv: one row per series with pseudonymised ids, not suppressed (needs --salt-file and a data-sharing agreement).")
   var clientLevel = false
 
-  @Option(help: ArgumentHelp("A file holding the secret salt of the pseudonyms (at least 16 bytes; keep it inside the practice).", valueName: "file"))
+  @Option(help: ArgumentHelp("A file holding the secret salt of the pseudonyms (at least 16 random bytes, see --new-salt; keep it inside the practice).", valueName: "file"))
   var saltFile: String?
+
+  @Option(help: ArgumentHelp("Write a new salt (32 random bytes as 64 hex digits, mode 0600) to this file and stop; an existing file is never overwritten.", valueName: "file"))
+  var newSalt: String?
 
   @Option(help: ArgumentHelp("Output folder (default exports/<period>/), replaced atomically; only a new or empty folder, or one romtrack wrote (docs/output-folder.md).", valueName: "dir"))
   var out: String?
 
   func validate() throws {
+    if newSalt != nil { return }
     if let suppress, suppress < 1 { throw ValidationError("--suppress \(suppress): give a count of 1 or more") }
+    if let suppress, suppress > AnalysisParameters.largestSuppression {
+      throw ValidationError("--suppress \(suppress): give a count of at most \(AnalysisParameters.largestSuppression)")
+    }
     if clientLevel && saltFile == nil { throw ValidationError("--client-level needs --salt-file: client ids leave the practice only pseudonymised") }
     if by.contains(.clinician) && saltFile == nil { throw ValidationError("--by clinician needs --salt-file: clinician ids leave the practice only pseudonymised") }
   }
 
   func run() throws {
+    if let newSalt {
+      do { try Pseudonyms.writeNewSalt(to: newSalt) } catch { throw RunFailure(code: ExitStatus.usageError, message: "--new-salt \(error)") }
+      Console.status("wrote a new salt to \(newSalt) (mode 0600): keep it inside the practice, and use it for every export", quiet: input.quiet)
+      return
+    }
     let key = try saltFile.map(Export.readSalt)
     var (run, folder) = try PeriodRun.start(
       input: input, methods: methods, period: period, out: out, defaultRoot: "exports", command: "export",
       reads: saltFile.map { [.init("--salt-file", $0)] } ?? [])
     let threshold = suppress ?? run.parameters.suppress
-    let suppression = AggregateFiles.Suppression(threshold: threshold)
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let levels = Level.allCases.filter { by.contains($0) }.map(\.aggregateLevel)
     let rename: (String) -> String = { id in key.map { ResearchClientsFile.clinicianPseudonym(id, key: $0) } ?? id }
@@ -70,6 +85,9 @@ struct Export: ParsableCommand {
       // pseudonyms) once for both files, the large files in parts of a few MB.
       let (table, analysis, aggregates) = (loaded.table, run.analysis, run.aggregates)
       let rows = AggregateFiles.Rows(aggregates, names: loaded.names, registry: registry, levels: levels, clinicianName: rename)
+      // One pattern of suppressed counts for both files: a month's cells are in both.
+      let suppression = SuppressionPattern(aggregates, rows: rows, threshold: threshold)
+      run.lap("suppress")
       let (trendParts, summaryParts) = (rows.trendParts, rows.summaryParts)
       var jobs: [ParallelWrites.Job] = [
         .init("trends.csv", parts: trendParts) {
@@ -79,7 +97,7 @@ struct Export: ParsableCommand {
           AggregateFiles.summary(aggregates, rows: rows, suppression: suppression, part: $0, of: summaryParts)
         },
         .init("alliance_outcome.csv") {
-          AllianceOutcomeFile.csv(AllianceOutcomeAssociation.estimate(table: table, registry: registry), suppression: suppression)
+          AllianceOutcomeFile.csv(AllianceOutcomeAssociation.estimate(table: table, registry: registry), suppression: .init(threshold: threshold))
         },
       ]
       if clientLevel, let key {
@@ -87,16 +105,22 @@ struct Export: ParsableCommand {
         // (`SeriesTable.fileParts`), first, as the largest file.
         let cells = ResearchClientsFile.Cells(table: table, names: loaded.names, registry: registry, key: key)
         let parts = table.fileParts
+        // In a folder of its own: the rows are not suppressed (counting them gives every cell of the
+        // aggregates back), so they go only where a data-sharing agreement covers them.
         jobs.insert(
-          .init("clients.csv", parts: parts) {
+          .init(Export.clientLevelFolder + "/clients.csv", parts: parts) {
             ResearchClientsFile.csv(table: table, registry: registry, analysis: analysis, cells: cells, part: $0, of: parts)
           }, at: 0)
-        written.append("clients.csv")
+        written.append(Export.clientLevelFolder + "/clients.csv")
+        written.append(Export.clientLevelFolder + "/README.txt")
       }
       try ParallelWrites.run(jobs, into: folder)
       try folder.write("README.txt", Array(readme(month: run.month, threshold: threshold, levels: levels).utf8))
+      if clientLevel {
+        try folder.write(Export.clientLevelFolder + "/README.txt", Array(Export.clientLevelReadme(month: run.month).utf8))
+      }
       run.lap("write export")
-      try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed; ids pseudonymised with HMAC-SHA256"], runID: folder.runID).json())
+      try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed, and every count that would give one away (secondary suppression, README.txt); ids pseudonymised with HMAC-SHA256, one key per kind of id"], runID: folder.runID).json())
       written.append("manifest.json")
       try folder.commit()
     } catch {
@@ -107,17 +131,21 @@ struct Export: ParsableCommand {
     Console.status("wrote \(folder.target.path)/: \(written.joined(separator: ", "))", quiet: input.quiet)
   }
 
-  /// The salt: the file's bytes without a final line break; at least 16 bytes.
-  static func readSalt(_ path: String) throws -> HMACSHA256 {
+  /// The sub-folder of the client-level rows.
+  static let clientLevelFolder = "client-level"
+
+  /// The salt: the file's bytes without a final line break, refused unless it passes
+  /// `Pseudonyms.saltProblem` (16 bytes or more that are plainly not a pattern).
+  static func readSalt(_ path: String) throws -> Pseudonyms {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw RunFailure.input("--salt-file \(path): cannot be read")
     }
     var bytes = [UInt8](data)
     while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-    guard bytes.count >= 16 else {
-      throw RunFailure.input("--salt-file \(path): the salt has \(bytes.count) bytes; use at least 16 random bytes, e.g. `head -c 32 /dev/urandom | base64 > \(path)`")
+    if let problem = Pseudonyms.saltProblem(bytes) {
+      throw RunFailure.input("--salt-file \(path): \(problem); make a good one with `romtrack export --new-salt FILE`")
     }
-    return HMACSHA256(key: bytes)
+    return Pseudonyms(salt: bytes)
   }
 
   func readme(month: YearMonth, threshold: Int, levels: [AggregateTable.Level]) -> String {
@@ -126,20 +154,53 @@ struct Export: ParsableCommand {
 
     aggregates.csv  the figures of METHODS.md section 9 per \(levels.map(\.rawValue).joined(separator: ", ")), \
     for \(month) and the 12 months ending with it; trends.csv the same per month.
-    Suppression: every count below \(threshold) is written <\(threshold), and so is every rate,
-    interval, mean or effect size built on one (column suppressed_below). Zero counts are
-    suppressed too. Counts that could be recovered by subtraction from other cells are not
-    suppressed a second time: check before publishing tables that combine rows.
+
+    Suppression (column suppressed_below):
+    1. Primary: every count below \(threshold), zero included, is written <\(threshold).
+    2. Secondary: the counts of the two files obey identities, and no identity is left with
+       exactly one suppressed count (else subtraction would give it back); while one is, its
+       smallest published count is suppressed too. The identities, for every row and window:
+       - classified = rc_improved + rc_unchanged + rc_deteriorated
+                    = recovered + improved + unchanged + deteriorated + harmed = effect_size_n;
+       - practice = the sum of the clinicians = the sum of the sites (each count, window and
+         instrument; clients_seen is treated as adding up although a client seen by two
+         clinicians counts once in the practice);
+       - the 12 months of trends.csv add up to the trailing year of aggregates.csv for
+         episodes_started, episodes_ended, episodes_finished and the outcome counts.
+    3. Every rate, interval, mean or effect size built on a suppressed count is written
+       <\(threshold) too.
+    A suppressed count can still be bounded (it is at least 0); the rule does not look at other
+    files (the practice's report, client-level rows), so never publish this export beside them.
+
     alliance_outcome.csv  the within/between association of METHODS.md section 8:
     outcome_{t+1} ~ outcome_t + (alliance_t - episode mean alliance) + episode mean alliance,
     OLS with client-clustered (CR1) standard errors; p and 95% interval against the normal
     (statsmodels' default) and against Student's t with G - 1 df (columns _t). A pair with
     fewer clients than the threshold is listed without estimates.
-    Pseudonyms: clinician (and, in clients.csv, client and episode) ids are HMAC-SHA256 codes
-    keyed with the practice's secret salt: stable across exports made with the same salt,
-    meaningless without it. clients.csv has months, not dates.
+
+    Pseudonyms: clinician ids (and, in client-level/clients.csv, client and episode ids) are
+    HMAC-SHA256 codes, one key per kind of id derived from the practice's secret salt, over the
+    kind and the id's length-prefixed fields: stable across exports made with the same salt,
+    meaningless without it, never equal across kinds.
     Every column of every file (type, unit, empty cells, definition): docs/data-dictionary.md
     in the romtrack repository.
+
+    """
+  }
+
+  /// The README of the client-level sub-folder.
+  static func clientLevelReadme(month: YearMonth) -> String {
+    """
+    romtrack research export, \(month): client-level rows
+
+    clients.csv  one row per series: pseudonymised client, episode and clinician (HMAC-SHA256
+    codes keyed with the practice's secret salt), site, instrument, months instead of dates,
+    and the series' scores and results.
+
+    THESE ROWS CARRY NO SUPPRESSION. They are records about individual clients: counting them
+    gives back every count of the aggregates, the small ones included. Share this folder only
+    under a data-sharing agreement that covers pseudonymised client-level health data, never
+    beside or inside a publication of the aggregates, and keep the salt inside the practice.
 
     """
   }

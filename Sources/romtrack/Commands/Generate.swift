@@ -43,21 +43,34 @@ struct Generate: ParsableCommand {
   @Flag(help: "No summary on stderr.")
   var quiet = false
 
+  /// The most clients, clinicians or sites a run may ask for: far above any practice, low enough
+  /// that no count overflows.
+  static let largestCount = 100_000_000
+
   func validate() throws {
-    if clients < 1 { throw ValidationError("--clients must be at least 1") }
+    if clients < 1 || clients > Self.largestCount { throw ValidationError("--clients must be from 1 to \(Self.largestCount)") }
     if months < 1 { throw ValidationError("--months must be at least 1") }
     if YearMonth(end) == nil { throw ValidationError("--end \(end): use YYYY-MM") }
-    if let clinicians, clinicians < 1 { throw ValidationError("--clinicians must be at least 1") }
-    if let sites, sites < 1 { throw ValidationError("--sites must be at least 1") }
+    if let clinicians, clinicians < 1 || clinicians > Self.largestCount { throw ValidationError("--clinicians must be from 1 to \(Self.largestCount)") }
+    if let sites, sites < 1 || sites > Self.largestCount { throw ValidationError("--sites must be from 1 to \(Self.largestCount)") }
+    // The settings' own checks (the years 1001-9999 for --end and for the first of the --months),
+    // before anything computes with them.
+    do { try settings.validate() } catch { throw ValidationError("--end \(end) --months \(months): \(error)") }
+  }
+
+  /// The settings of the options (checked by `validate`).
+  var settings: GeneratorSettings {
+    var settings = GeneratorSettings(clients: clients, seed: seed)
+    settings.months = min(months, 12 * 10_000)
+    settings.endMonth = YearMonth(end) ?? settings.endMonth
+    settings.clinicians = clinicians
+    settings.sites = sites
+    return settings
   }
 
   func run() throws {
     let started = ContinuousClock.now
-    var settings = GeneratorSettings(clients: clients, seed: seed)
-    settings.months = months
-    settings.endMonth = YearMonth(end)!
-    settings.clinicians = clinicians
-    settings.sites = sites
+    let settings = self.settings
     let summary: GenerationSummary
     do {
       summary = try SyntheticPractice(settings: settings).write(to: out, combined: combined, truth: truth)

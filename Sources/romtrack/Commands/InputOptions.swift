@@ -47,9 +47,11 @@ struct InputOptions: ParsableArguments {
     if let dateFormat, DateFormat(pattern: dateFormat) == nil {
       throw ValidationError("--date-format \(dateFormat): use YYYY, MM or M, DD or D and separators, e.g. DD/MM/YYYY")
     }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if let threads, threads < 1 || threads > 4_096 { throw ValidationError("--threads must be from 1 to 4096") }
     if let maxRejectRate, !(0...1).contains(maxRejectRate) { throw ValidationError("--max-reject-rate must be between 0 and 1") }
-    if let endedAfterDays, endedAfterDays < 1 { throw ValidationError("--ended-after-days must be at least 1") }
+    if let endedAfterDays, endedAfterDays < 1 || endedAfterDays > AnalysisParameters.largestDays {
+      throw ValidationError("--ended-after-days must be from 1 to \(AnalysisParameters.largestDays)")
+    }
   }
 
   static func parseMapping(_ text: String) throws -> (InputField, String) {

@@ -19,12 +19,12 @@ struct Instruments: ParsableCommand {
     let configuration = try input.loadConfiguration()
     if let name {
       do {
-        print(try RegistryListing.detail(of: name, in: configuration.registry), terminator: "")
+        Console.output(try RegistryListing.detail(of: name, in: configuration.registry))
       } catch {
         throw RunFailure.input("\(error)")
       }
     } else {
-      print(RegistryListing.table(configuration.registry), terminator: "")
+      Console.output(RegistryListing.table(configuration.registry))
     }
   }
 }

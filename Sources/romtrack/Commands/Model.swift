@@ -62,7 +62,9 @@ struct Model: ParsableCommand {
     if let time, GrowthModelSpec.Time(rawValue: time) == nil {
       throw ValidationError("--time \(time): use session, log-session or weeks")
     }
-    if minScores < 1 { throw ValidationError("--min-scores must be at least 1") }
+    if minScores < 1 || minScores > AnalysisParameters.largestCount {
+      throw ValidationError("--min-scores must be from 1 to \(AnalysisParameters.largestCount)")
+    }
     if save != nil, let time, time != GrowthModelSpec.Time.logSession.rawValue {
       throw ValidationError(
         "--save writes the expected-treatment-response model, which uses --time log-session; drop --time \(time)")
@@ -129,7 +131,7 @@ struct Model: ParsableCommand {
     if input.jsonSummary {
       print(String(decoding: try fit.json(), as: UTF8.self))
     } else {
-      print(fit.summary)
+      Console.output(fit.summary + "\n")
     }
 
     if let json { try write(try fit.json(), to: json) }

@@ -16,7 +16,14 @@ struct PeriodOptions: ParsableArguments {
   func validate() throws {
     if period != nil && asOf != nil { throw ValidationError("give --period or --as-of, not both") }
     if let period, YearMonth(period) == nil { throw ValidationError("--period \(period): use YYYY-MM, e.g. 2026-10") }
+    // The 12 months a report covers end with the period; the data's dates are read in 1000-9999.
+    if let period, let month = YearMonth(period), month.year < 1001 {
+      throw ValidationError("--period \(period): the year must be from 1001 to 9999, as the dates in the data")
+    }
     if let asOf, CivilDate(iso: asOf) == nil { throw ValidationError("--as-of \(asOf): use YYYY-MM-DD") }
+    if let asOf, let day = CivilDate(iso: asOf), day.components.year < 1001 {
+      throw ValidationError("--as-of \(asOf): the year must be from 1001 to 9999, as the dates in the data")
+    }
   }
 
   var asOfDate: CivilDate? { asOf.flatMap { CivilDate(iso: $0) } ?? period.flatMap { YearMonth($0)?.lastDay } }
