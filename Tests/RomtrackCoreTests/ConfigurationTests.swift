@@ -62,7 +62,7 @@ struct ConfigurationTests {
       "rci_sd": "sample", "rci_method": "HA", "cutoff": "c", "cutoff_b_sd": "clinical", "pair": "CORE10,GAD7",
       "time": "weeks", "signal_yellow": "0.5", "signal_red": "2", "etr_min_series": "50", "stall_min_sessions": "8", "stall_window": "5",
       "review_session": "4", "refer_sessions": "12", "sg_crit1": "7", "sg_crit2": "0.3", "sl_crit2": "room", "ha_categories": "clinicalsignificance", "rupture_sd": "2",
-      "repair_window": "2", "ended_after_days": "60", "max_reject_rate": "0", "na": "NA,-99,.",
+      "repair_window": "2", "rupture_points": "4", "lost_contact_days": "28", "ended_after_days": "60", "max_reject_rate": "0", "na": "NA,-99,.",
       "date_format": "DD/MM/YYYY", "suppress": "10",
     ]
     #expect(Set(values.keys) == Set(AnalysisParameters.keys))

@@ -163,7 +163,7 @@ struct PeriodRun {
       lines.append("rejected \(reason): \(count)" + (first.map { ", first \($0.file) line \($0.line), \($0.field): \($0.detail)" } ?? ""))
     }
     for model in models {
-      for diagnostic in model.fit.diagnostics where diagnostic.level >= .warning {
+      for diagnostic in (model.fit?.diagnostics ?? model.diagnostics) where diagnostic.level >= .warning {
         lines.append("ETR model \(model.instrument) (\(model.source)): \(diagnostic.code.rawValue) (\(diagnostic.level.rawValue)): \(diagnostic.detail)")
       }
     }

@@ -46,7 +46,8 @@ struct Sheet: ParsableCommand {
     }
     guard let client else { return }
     let started = ContinuousClock.now
-    let named = try out.map(OutputFolder.init(path:))
+    let reads = try PeriodRun.readFiles(input: input, period: period)
+    let named = try out.map { try OutputFolder(path: $0, command: "sheet", reads: reads) }
     var run: PeriodRun
     do { run = try PeriodRun(input: input, methods: methods, period: period) } catch {
       named?.discard()
@@ -54,7 +55,7 @@ struct Sheet: ParsableCommand {
     }
     let folder: OutputFolder
     do {
-      folder = try named ?? OutputFolder(path: "sheets/\(run.month)/\(SafeFileName.forID(client))")
+      folder = try named ?? OutputFolder(path: "sheets/\(run.month)/\(SafeFileName.forID(client))", command: "sheet", reads: reads)
     }
     let wording: ClientSheetWording
     let episodes: [Int]
@@ -77,7 +78,7 @@ struct Sheet: ParsableCommand {
         written.append(name)
       }
       run.lap("write client sheets")
-      try folder.write("manifest.json", try run.manifest().json())
+      try folder.write("manifest.json", try run.manifest(runID: folder.runID).json())
       try folder.commit()
     } catch {
       folder.discard()
