@@ -16,7 +16,23 @@ public enum AggregateFiles {
     "clinical_at_intake", "recovered", "recovery_rate", "recovery_ci_lo", "recovery_ci_hi",
     "improved", "unchanged", "deteriorated", "harmed", "effect_size_d", "effect_size_n",
     "stalled", "off_track", "deteriorating", "low_alliance", "unrepaired_ruptures",
-  ]
+    "dropped_out", "dropout_rate", "dropout_ci_lo", "dropout_ci_hi",
+  ] + talkingColumns("tt") + talkingColumns("pair")
+
+  /// NHS Talking Therapies' four rates with their NHS denominators (`GroupMeasures.talking...`):
+  /// `tt_` on an instrument's rows (the measure alone), `pair_` on the `all` rows (the configured pair).
+  static func talkingColumns(_ prefix: String) -> [String] {
+    ["finished", "caseness_at_intake"].map { "\(prefix)_\($0)" }
+      + [("recovered", "recovery"), ("reliably_improved", "reliable_improvement"),
+        ("reliably_deteriorated", "reliable_deterioration"), ("reliably_recovered", "reliable_recovery")]
+      .flatMap { count, rate in
+        ["\(prefix)_\(count)", "\(prefix)_\(rate)_rate", "\(prefix)_\(rate)_ci_lo", "\(prefix)_\(rate)_ci_hi"]
+      }
+  }
+
+  /// summary.csv's own columns after the measures: the severity-adjusted effect size of the trailing
+  /// 12 months (`SeverityAdjustment`), on an instrument's trailing-year rows.
+  public static let summaryColumns = ["adjusted_d", "adjusted_d_ci_lo", "adjusted_d_ci_hi"]
 
   /// Small-count suppression for files that leave the practice: every count below `threshold` is
   /// written `<threshold`, and so is every rate, interval, mean or effect size built on one.
@@ -38,7 +54,7 @@ public enum AggregateFiles {
   /// Part `part` of `parts` of summary.csv (the header with the first): the parts, joined in order,
   /// are the whole file.
   public static func summary(_ table: AggregateTable, rows: Rows, suppression: Suppression? = nil, part: Int, of parts: Int) -> [UInt8] {
-    var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns
+    var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns + summaryColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
     var w = CSVWriter(header: header, part: part, capacity: 640 * range.count)
@@ -53,6 +69,7 @@ public enum AggregateFiles {
         w.isoDate(span.to.days)
         rows.append(2, ofRow: k, to: &w)
         w.measures(table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0, suppression: suppression)
+        w.adjusted(window == AggregateTable.trailingYear ? table.severityAdjusted(level: row.level, group: row.group, slot: row.slot) : nil, suppression: suppression)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -190,6 +207,35 @@ extension CSVWriter {
     count(m.deteriorating, limit)
     count(m.lowAlliance, limit)
     count(m.unrepairedRuptures, limit)
+    count(m.droppedOut, limit)
+    rate(m.dropout, limit, m.droppedOut, m.episodesEnded)
+    if outcomes {
+      talking(m, limit)
+      emptyCells(AggregateFiles.talkingColumns("pair").count)
+    } else {
+      emptyCells(AggregateFiles.talkingColumns("tt").count)
+      talking(m, limit)
+    }
+  }
+
+  /// The NHS Talking Therapies columns of one cell (`AggregateFiles.talkingColumns`).
+  private mutating func talking(_ m: GroupMeasures, _ limit: Int) {
+    count(m.talkingFinished, limit)
+    count(m.talkingCaseness, limit)
+    count(m.talkingRecovered, limit)
+    rate(m.talkingRecovery, limit, m.talkingRecovered, m.talkingCaseness)
+    count(m.talkingReliablyImproved, limit)
+    rate(m.talkingReliableImprovement, limit, m.talkingReliablyImproved, m.talkingFinished)
+    count(m.talkingReliablyDeteriorated, limit)
+    rate(m.talkingReliableDeterioration, limit, m.talkingReliablyDeteriorated, m.talkingFinished)
+    count(m.talkingReliablyRecovered, limit)
+    rate(m.talkingReliableRecovery, limit, m.talkingReliablyRecovered, m.talkingCaseness)
+  }
+
+  /// The severity-adjusted effect size and its interval (2 decimals), `<limit` on fewer series.
+  mutating func adjusted(_ e: SeverityAdjustedEffect?, suppression: AggregateFiles.Suppression?) {
+    let limit = suppression?.threshold ?? 0
+    for x in [e?.d, e?.lower, e?.upper] { value(x, decimals: 2, basis: Int32(e?.count ?? 0), limit) }
   }
 
   /// A count, or `<limit` below it.
