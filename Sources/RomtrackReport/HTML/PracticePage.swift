@@ -200,7 +200,8 @@ public enum PracticePage {
       "measure", "finished courses", "at caseness at intake", "NHS recovery", "NHS reliable improvement",
       "NHS reliable recovery", "NHS reliable deterioration", "effect size d", "mean scores per episode",
     ]
-    w.raw("<table class=\"responsive\">")
+    // Nine columns: laid out row by row on a tablet too (`wide`).
+    w.raw("<table class=\"responsive wide\">")
     PageFrame.header(&w, columns, numeric: [1, 2, 7, 8])
     w.raw("<tbody>")
     let pairName = "\(c.parameters.pair.first) + \(c.parameters.pair.second) pair"

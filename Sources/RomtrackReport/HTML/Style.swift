@@ -73,6 +73,13 @@ enum Style {
       table.responsive td{border:0;padding:2px 0;text-align:right;display:flex;gap:10px;justify-content:space-between}
       table.responsive td::before{content:attr(data-label);color:var(--muted);flex:0 0 42%;text-align:left}
     }
+    @media screen and (max-width:900px){
+      table.wide thead{display:none}
+      table.wide,table.wide tbody,table.wide tr,table.wide td{display:block;width:100%}
+      table.wide tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 8px}
+      table.wide td{border:0;padding:2px 0;text-align:right;display:flex;gap:10px;justify-content:space-between}
+      table.wide td::before{content:attr(data-label);color:var(--muted);flex:0 0 42%;text-align:left}
+    }
     @media print{
       body{font-size:11pt}
       main{max-width:none;padding:0}
