@@ -8,19 +8,8 @@ import Testing
 /// to compare" under the minimum (never a 0% on one course), empty states in words, and end labels of
 /// the charts that never overlap.
 struct PracticePageFiguresTests {
-  static func content(_ text: String) throws -> ReportContent {
-    let loaded = try TestFiles.load(text, series: SeriesOptions(asOf: CivilDate(year: 2026, month: 10, day: 31)))
-    let analysis = Analyzer(registry: .builtIn, parameters: .defaults).analyze(loaded.table)
-    let aggregates = Aggregator(registry: .builtIn).aggregate(
-      table: loaded.table, names: loaded.names, analysis: analysis, month: YearMonth(year: 2026, month: 10))
-    return ReportContent(
-      table: loaded.table, names: loaded.names, registry: .builtIn, analysis: analysis, aggregates: aggregates,
-      models: [], parameters: .defaults, reconciliation: loaded.reconciliation, inputs: loaded.files,
-      version: "test", asOf: CivilDate(year: 2026, month: 10, day: 31)!)
-  }
-
   static func page(_ text: String) throws -> String {
-    String(decoding: PracticePage.html(try content(text)), as: UTF8.self)
+    String(decoding: PracticePage.html(try ReportPageTests.content(path: TestFiles.write(text))), as: UTF8.self)
   }
 
   @Test func headlineIsThePairWithItsNHSDenominators() throws {
