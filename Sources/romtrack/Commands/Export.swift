@@ -145,7 +145,8 @@ struct Export: ParsableCommand {
     dropout_alliance.csv  drop-out among episodes ended in the 12 months that had an alliance
     measure, with and without low alliance, any rupture and an unrepaired rupture: rates with
     Wilson 95% intervals, risk difference (Newcombe) and risk ratio (Katz). An association,
-    not a cause.
+    not a cause; and a rupture needs sessions to happen in, so longer courses have more
+    chances of one (docs/methods.md).
     Pseudonyms: clinician (and, in clients.csv, client and episode) ids are HMAC-SHA256 codes
     keyed with the practice's secret salt: stable across exports made with the same salt,
     meaningless without it. clients.csv has months, not dates.
