@@ -30,6 +30,10 @@ public enum AggregateFiles {
       }
   }
 
+  /// How many `talkingColumns` there are, computed once: `measures` writes that many empty cells on
+  /// most rows of trends.csv.
+  static let talkingColumnCount = talkingColumns("tt").count
+
   /// summary.csv's own columns after the measures: the severity-adjusted effect size of the trailing
   /// 12 months (`SeverityAdjustment`), on an instrument's trailing-year rows.
   public static let summaryColumns = ["adjusted_d", "adjusted_d_ci_lo", "adjusted_d_ci_hi"]
@@ -211,9 +215,9 @@ extension CSVWriter {
     rate(m.dropout, limit, m.droppedOut, m.episodesEnded)
     if outcomes {
       talking(m, limit)
-      emptyCells(AggregateFiles.talkingColumns("pair").count)
+      emptyCells(AggregateFiles.talkingColumnCount)
     } else {
-      emptyCells(AggregateFiles.talkingColumns("tt").count)
+      emptyCells(AggregateFiles.talkingColumnCount)
       talking(m, limit)
     }
   }
@@ -235,7 +239,10 @@ extension CSVWriter {
   /// The severity-adjusted effect size and its interval (2 decimals), `<limit` on fewer series.
   mutating func adjusted(_ e: SeverityAdjustedEffect?, suppression: AggregateFiles.Suppression?) {
     let limit = suppression?.threshold ?? 0
-    for x in [e?.d, e?.lower, e?.upper] { value(x, decimals: 2, basis: Int32(e?.count ?? 0), limit) }
+    let basis = Int32(e?.count ?? 0)
+    value(e?.d, decimals: 2, basis: basis, limit)
+    value(e?.lower, decimals: 2, basis: basis, limit)
+    value(e?.upper, decimals: 2, basis: basis, limit)
   }
 
   /// A count, or `<limit` below it.
