@@ -23,7 +23,10 @@ struct ReportPageTests {
 
   static let path = TestFiles.write(text)
 
-  static func content() throws -> ReportContent {
+  static func content() throws -> ReportContent { try content(path: path) }
+
+  /// The report content of one input file, as of 2026-10-31, for the pages of October 2026.
+  static func content(path: String) throws -> ReportContent {
     let loaded = try InputLoader.load(
       files: [path], registry: .builtIn, ingest: IngestOptions(), series: SeriesOptions(asOf: CivilDate(year: 2026, month: 10, day: 31)))
     #expect(loaded.rejects.isEmpty)

@@ -28,7 +28,7 @@ struct ExportTests {
     let (run, out) = try export(["--by", "practice", "--by", "site"])
     #expect(run.status == 0, "\(run.stderr)")
     let names = Set((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [])
-    #expect(names == [".romtrack-output", "README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "manifest.json"])
+    #expect(names == [".romtrack-output", "README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "dropout_alliance.csv", "manifest.json"])
     let aggregates = Self.rows(out.appendingPathComponent("aggregates.csv"))
     let header = aggregates[0]
     #expect(header.last == "suppressed_below")
@@ -45,6 +45,12 @@ struct ExportTests {
     #expect(abs(Double(within[3])! - 0.02214522) < 1e-6)
     #expect(abs(Double(within[4])! - 0.0279889) < 1e-6)
     #expect(within[13] == "1143" && within[14] == "171")
+    // Drop-out by alliance exposure: one row per exposure; the NHS pair columns on the practice's all row.
+    let dropout = Self.rows(out.appendingPathComponent("dropout_alliance.csv"))
+    #expect(dropout.dropFirst().filter { !$0.isEmpty && $0 != [""] }.map { $0[1] } == ["low_alliance", "rupture", "unrepaired_rupture"])
+    let all = try #require(aggregates.first { $0[0] == "practice" && $0[5] == "all" })
+    let finished = try #require(header.firstIndex(of: "pair_finished"))
+    #expect(Int(all[finished]).map { $0 > 0 } == true, "pair_finished = \(all[finished])")
   }
 
   @Test func pseudonymsAreStablePerSaltAndIdsNeverLeave() throws {

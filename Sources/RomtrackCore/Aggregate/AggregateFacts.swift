@@ -17,6 +17,8 @@ struct AggregateFacts: Sendable {
     var start: Int32
     var endDay: Int32
     var ended: Bool
+    /// Ended on a discharge date (a planned ending), not for inactivity.
+    var discharged: Bool
     /// Dated episodes only are counted (an undated input has no months).
     var dated: Bool
     /// Some outcome series has two or more scores.
@@ -24,6 +26,8 @@ struct AggregateFacts: Sendable {
     var flags: Flags
     /// The most scores of any of its series.
     var longest: Int32
+    /// NHS Talking Therapies flags of the configured pair (`TalkingBits`), empty without paired flags.
+    var pair: TalkingBits
   }
 
   /// One series: the slot of its outcome instrument (0: not counted per instrument) and its figures.
@@ -41,6 +45,34 @@ struct AggregateFacts: Sendable {
     var scores: Int32
     var intake: Double
     var latest: Double
+    /// NHS Talking Therapies flags of this measure alone.
+    var talking: TalkingBits
+  }
+
+  /// NHS Talking Therapies flags (`TalkingTherapiesFlags`), one bit each; `flagged` when they exist.
+  struct TalkingBits: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let flagged = TalkingBits(rawValue: 1)
+    static let casenessAtIntake = TalkingBits(rawValue: 2)
+    static let recovery = TalkingBits(rawValue: 4)
+    static let reliableImprovement = TalkingBits(rawValue: 8)
+    static let reliableDeterioration = TalkingBits(rawValue: 16)
+    static let reliableRecovery = TalkingBits(rawValue: 32)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(_ flags: TalkingTherapiesFlags?) {
+      guard let flags else {
+        self = []
+        return
+      }
+      self = [.flagged]
+      if flags.casenessAtIntake { insert(.casenessAtIntake) }
+      if flags.recovery { insert(.recovery) }
+      if flags.reliableImprovement { insert(.reliableImprovement) }
+      if flags.reliableDeterioration { insert(.reliableDeterioration) }
+      if flags.reliableRecovery { insert(.reliableRecovery) }
+    }
   }
 
   /// The flags of METHODS.md section 9, one bit each.
@@ -51,6 +83,11 @@ struct AggregateFacts: Sendable {
     static let deteriorating = Flags(rawValue: 4)
     static let lowAlliance = Flags(rawValue: 8)
     static let unrepaired = Flags(rawValue: 16)
+    /// Some alliance rupture, repaired or not; an alliance measure with a score in the episode.
+    static let rupture = Flags(rawValue: 32)
+    static let allianceMeasured = Flags(rawValue: 64)
+    /// The flags an episode takes from any of its series.
+    static let ofAlliance: Flags = [.lowAlliance, .unrepaired, .rupture, .allianceMeasured]
   }
 
   let episodes: [Episode]
@@ -89,7 +126,7 @@ struct AggregateFacts: Sendable {
                   let slot = slotOf[Int(table.series[s].instrument)]
                   let flags = Flags(result.pointee)
                   facts.longest = max(facts.longest, Int32(result.pointee.scoreCount))
-                  facts.flags.formUnion(flags.intersection([.lowAlliance, .unrepaired]))
+                  facts.flags.formUnion(flags.intersection(.ofAlliance))
                   var mask: UInt16 = 0
                   for i in table.series[s].scores {
                     let offset = Int(table.date[i]) - firstDay
@@ -99,6 +136,7 @@ struct AggregateFacts: Sendable {
                   guard slot > 0 else { continue }
                   maskSlots.buffer[e * slots + slot] |= mask
                   seriesSlots.buffer[s] = Series(slot: slot, flags: flags, result: result.pointee)
+                  if facts.pair.isEmpty { facts.pair = TalkingBits(result.pointee.pairFlags) }
                   facts.finished = facts.finished || result.pointee.scoreCount >= 2
                   facts.flags.formUnion(flags.intersection([.stalled, .offTrack, .deteriorating]))
                 }
@@ -125,8 +163,8 @@ extension AggregateFacts.Episode {
     self.init(
       client: episode.client, clinician: episode.clinician, site: episode.site,
       firstSeries: Int32(episode.series.lowerBound), endSeries: Int32(episode.series.upperBound),
-      start: episode.firstDate, endDay: endDay, ended: ended, dated: episode.firstDate != ScoreRows.noDate,
-      finished: false, flags: [], longest: 0)
+      start: episode.firstDate, endDay: endDay, ended: ended, discharged: ended && episode.ending == .discharged,
+      dated: episode.firstDate != ScoreRows.noDate, finished: false, flags: [], longest: 0, pair: [])
   }
 }
 
@@ -134,7 +172,7 @@ extension AggregateFacts.Series {
   /// A series not counted per instrument.
   static let none = Self(
     slot: 0, flags: [], change: -1, category: -1, clinicalAtIntake: false, classified: false, scores: 0, intake: .nan,
-    latest: .nan)
+    latest: .nan, talking: [])
 
   /// An outcome series in `slot`, from its analysis and its flags.
   init(slot: Int, flags: AggregateFacts.Flags, result r: borrowing SeriesResult) {
@@ -144,7 +182,7 @@ extension AggregateFacts.Series {
       change: Int8(clinical?.reliableChange.category.map { ReliableChange.allCases.firstIndex(of: $0)! } ?? -1),
       category: Int8(clinical?.category.map { OutcomeCategory.allCases.firstIndex(of: $0)! } ?? -1),
       clinicalAtIntake: clinical?.clinicalAtIntake == true, classified: clinical != nil, scores: Int32(r.scoreCount),
-      intake: r.intake, latest: r.latest)
+      intake: r.intake, latest: r.latest, talking: AggregateFacts.TalkingBits(clinical != nil ? r.talkingTherapies : nil))
   }
 }
 
@@ -159,5 +197,7 @@ extension AggregateFacts.Flags {
     if r.reasons.contains(.deteriorating) { insert(.deteriorating) }
     if r.lowAlliance == true { insert(.lowAlliance) }
     if r.ruptures > r.rupturesRepaired { insert(.unrepaired) }
+    if r.ruptures > 0 { insert(.rupture) }
+    if r.allianceMean != nil { insert(.allianceMeasured) }
   }
 }

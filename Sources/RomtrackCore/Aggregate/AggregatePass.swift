@@ -101,12 +101,19 @@ struct AggregatePass: Sendable {
       let cell = base + w * slots
       count(&cells[cell], started: started, ended: ended, finished: episode.finished, sessions: Int(episode.longest))
       addFlags(episode.flags, to: &cells[cell])
+      let droppedOut = ended && DropOutRule.droppedOut(discharged: episode.discharged, sessions: Int(episode.longest))
+      if droppedOut { cells[cell].droppedOut += 1 }
+      if ended { addTalking(episode.pair, to: &cells[cell]) }
       for s in ofEpisode where series[s].slot > 0 {
         let o = series[s]
         let c = cell + Int(o.slot)
         count(&cells[c], started: started, ended: ended, finished: o.scores >= 2, sessions: Int(o.scores))
         addFlags(o.flags, to: &cells[c])
-        if ended && o.classified { addOutcome(o, to: &cells[c]) }
+        if droppedOut { cells[c].droppedOut += 1 }
+        if ended && o.classified {
+          addOutcome(o, to: &cells[c])
+          addTalking(o.talking, to: &cells[c])
+        }
       }
     }
   }
@@ -127,6 +134,18 @@ struct AggregatePass: Sendable {
     if flags.contains(.deteriorating) { m.deteriorating += 1 }
     if flags.contains(.lowAlliance) { m.lowAlliance += 1 }
     if flags.contains(.unrepaired) { m.unrepairedRuptures += 1 }
+  }
+
+  /// A finished course's NHS Talking Therapies flags (a series', or the pair's in slot 0); none when
+  /// it has none.
+  func addTalking(_ t: AggregateFacts.TalkingBits, to m: inout GroupMeasures) {
+    guard t.contains(.flagged) else { return }
+    m.talkingFinished += 1
+    if t.contains(.casenessAtIntake) { m.talkingCaseness += 1 }
+    if t.contains(.recovery) { m.talkingRecovered += 1 }
+    if t.contains(.reliableImprovement) { m.talkingReliablyImproved += 1 }
+    if t.contains(.reliableDeterioration) { m.talkingReliablyDeteriorated += 1 }
+    if t.contains(.reliableRecovery) { m.talkingReliablyRecovered += 1 }
   }
 
   /// A finished series' change, category and effect-size terms.

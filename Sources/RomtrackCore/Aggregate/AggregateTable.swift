@@ -35,8 +35,19 @@ public struct AggregateTable: Sendable {
   let cellCount: Int
   /// Where each level's cells begin in `cells`, in `Level.allCases` order.
   let levelBase: [Int]
+  /// The trailing year's case-mix sums, per group (the practice, the clinicians, the sites, in one
+  /// numbering from `groupBase`) and slot; filled by `addTrailingYear`.
+  var caseMix: [CaseMixSums] = []
+  let groupBase: [Int]
+  /// Per slot (0 unused): the practice's severity line over the trailing year, `nil` when it has none.
+  public internal(set) var severityLines: [SeverityAdjustment?] = []
+  /// Drop-out by alliance exposure over the episodes ended in the trailing year (`DropOutExposure`).
+  public internal(set) var dropOutByAlliance: [DropOutExposure] = []
 
   public static let windowCount = 13
+  /// The fewest finished courses a group's outcome rates are compared on: below it the pages say
+  /// "too few to compare" (a rate on 3 courses moves 33 points with one client).
+  public static let fewestToCompare = 10
   public static let trailingYear = 12
   public var slotCount: Int { instruments.count + 1 }
 
@@ -55,6 +66,20 @@ public struct AggregateTable: Sendable {
     }
     levelBase = bases
     cellCount = total
+    var groups: [Int] = []
+    var groupTotal = 0
+    for level in Level.allCases {
+      groups.append(groupTotal)
+      groupTotal += groupCounts[level, default: 1]
+    }
+    groupBase = groups
+  }
+
+  /// A group's severity-adjusted effect size over the trailing year on the instrument of `slot`
+  /// (`SeverityAdjustment`); `nil` without the practice's line or finished series.
+  public func severityAdjusted(level: Level, group: Int, slot: Int) -> SeverityAdjustedEffect? {
+    guard slot > 0, slot < severityLines.count, let line = severityLines[slot] else { return nil }
+    return line.effect(of: caseMix[(groupBase[level.position] + group) * slotCount + slot])
   }
 
   /// The index in `cells` of one group's window and slot.

@@ -61,6 +61,7 @@ public struct Aggregator: Sendable {
       DispatchQueue.concurrentPerform(iterations: jobs.count) { pass.run(jobs[$0], into: cells.buffer) }
       initialized = cellCount
     }
+    result.addTrailingYear(facts, directions: pass.directions)
     return result
   }
 }

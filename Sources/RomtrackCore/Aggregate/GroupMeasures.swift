@@ -10,7 +10,11 @@
 ///   some outcome instrument), the courses the outcome rates describe;
 /// - outcome rates and the effect size: over the finished series of the instrument;
 /// - stalled, off track, deteriorating, low alliance, unrepaired ruptures: over the active episodes,
-///   each as classified at its latest score up to the as-of date.
+///   each as classified at its latest score up to the as-of date;
+/// - NHS Talking Therapies counts (`talking...`): over the finished series with NHS flags of the
+///   instrument; in the all-instruments cell (slot 0), over the finished episodes with paired flags of
+///   the configured pair (`--pair`, PHQ-9 + GAD-7 by default), NHS Talking Therapies' headline;
+/// - dropped out: over the ended episodes (`DropOutRule`).
 ///
 /// Counts are `Int32`: a report holds one cell per group, window and instrument (about 4M at 40,000
 /// clinicians), and half-size cells halve the memory the aggregation fills.
@@ -50,7 +54,43 @@ public struct GroupMeasures: Sendable, Equatable {
   public var lowAlliance: Int32 = 0
   public var unrepairedRuptures: Int32 = 0
 
+  /// NHS Talking Therapies (NHS Digital's IAPT outcome measures): finished with flags (the
+  /// denominator of reliable improvement and deterioration), of them at caseness at intake (the
+  /// denominator of recovery and reliable recovery), and the four numerators.
+  public var talkingFinished: Int32 = 0
+  public var talkingCaseness: Int32 = 0
+  public var talkingRecovered: Int32 = 0
+  public var talkingReliablyImproved: Int32 = 0
+  public var talkingReliablyDeteriorated: Int32 = 0
+  public var talkingReliablyRecovered: Int32 = 0
+  /// Ended episodes that ended unplanned (`DropOutRule`): the numerator of the drop-out rate.
+  public var droppedOut: Int32 = 0
+
   public init() {}
+
+  /// NHS recovery: at caseness at intake and not at the end, over finished courses at caseness at
+  /// intake (NHS Digital: recovered / (finished - not at caseness at the start)).
+  public var talkingRecovery: WilsonInterval? {
+    WilsonInterval(successes: Int(talkingRecovered), trials: Int(talkingCaseness))
+  }
+  /// NHS reliable improvement over all finished courses.
+  public var talkingReliableImprovement: WilsonInterval? {
+    WilsonInterval(successes: Int(talkingReliablyImproved), trials: Int(talkingFinished))
+  }
+  /// NHS reliable deterioration over all finished courses.
+  public var talkingReliableDeterioration: WilsonInterval? {
+    WilsonInterval(successes: Int(talkingReliablyDeteriorated), trials: Int(talkingFinished))
+  }
+  /// NHS reliable recovery (recovery and reliable improvement) over finished courses at caseness.
+  public var talkingReliableRecovery: WilsonInterval? {
+    WilsonInterval(successes: Int(talkingReliablyRecovered), trials: Int(talkingCaseness))
+  }
+  /// Unplanned endings among the ended episodes.
+  public var dropout: WilsonInterval? { WilsonInterval(successes: Int(droppedOut), trials: Int(episodesEnded)) }
+
+  /// Fewer finished episodes (series, per instrument) than `AggregateTable.fewestToCompare`:
+  /// the pages show "too few to compare" instead of a rate.
+  public var tooFewToCompare: Bool { episodesFinished < AggregateTable.fewestToCompare }
 
   /// Share of ended episodes with paired scores.
   public var paired: WilsonInterval? { WilsonInterval(successes: Int(episodesFinished), trials: Int(episodesEnded)) }

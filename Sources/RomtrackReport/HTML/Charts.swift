@@ -32,6 +32,25 @@ enum Charts {
     func x(_ i: Int) -> Double { left + plotW * (months.count > 1 ? Double(i) / Double(months.count - 1) : 0.5) }
     func y(_ v: Double) -> Double { top + plotH * (1 - min(max(v / maximum, 0), 1)) }
 
+    // The legend first, so a reader knows the lines before meeting them; the band named by its line.
+    guard lines.contains(where: { $0.values.contains { $0 != nil } }) else {
+      w.raw("<p class=\"note empty\">Nothing to chart: no month in these 12 months has a figure.</p>")
+      return
+    }
+    if lines.count > 1 || lines.first?.band != nil {
+      w.raw("<p class=\"legend\">")
+      for line in lines {
+        w.raw(markup: "<span><svg width=\"22\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" x2=\"22\" y1=\"4\" y2=\"4\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/></svg> ")
+        w.text(line.label)
+        w.raw("</span> ")
+      }
+      for line in lines where line.band != nil {
+        w.raw(markup: "<span><i class=\"key\" style=\"background:\(line.colour);opacity:.35\"></i>")
+        w.text("shaded: 95% interval of \(line.label)")
+        w.raw("</span> ")
+      }
+      w.raw("</p>")
+    }
     w.raw(markup: "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"")
     w.text(title)
     w.raw("\"><title>")
@@ -77,22 +96,36 @@ enum Charts {
         w.raw(markup: "<circle cx=\"\(c(x(i)))\" cy=\"\(c(y(v)))\" r=\"2.2\" fill=\"\(line.colour)\"/>")
       }
       flush()
-      if let lastIndex = line.values.lastIndex(where: { $0 != nil }), let last = line.values[lastIndex] {
-        let text = percent ? Show.percent(last) : DecimalText.short(last)
-        w.raw(markup: "<text x=\"\(c(x(lastIndex) + 5))\" y=\"\(c(y(last) + 3))\" class=\"value\">\(text)</text>")
-      }
+    }
+    // The last value of each line beside it, moved apart so that no two overlap.
+    var ends: [(x: Double, y: Double, text: String)] = lines.compactMap { line in
+      guard let lastIndex = line.values.lastIndex(where: { $0 != nil }), let last = line.values[lastIndex] else { return nil }
+      return (x(lastIndex) + 5, y(last) + 3, percent ? Show.percent(last) : DecimalText.short(last))
+    }
+    for (k, y) in endLabelPositions(ends.map(\.y), gap: 11, within: top + 4...(top + plotH + 8)).enumerated() { ends[k].y = y }
+    for end in ends {
+      w.raw(markup: "<text x=\"\(c(end.x))\" y=\"\(c(end.y))\" class=\"value\">\(end.text)</text>")
     }
     w.raw("</svg>")
-    if lines.count > 1 || lines.first?.band != nil {
-      w.raw("<p class=\"legend\">")
-      for line in lines {
-        w.raw(markup: "<span><svg width=\"22\" height=\"8\" aria-hidden=\"true\"><line x1=\"0\" x2=\"22\" y1=\"4\" y2=\"4\" stroke=\"\(line.colour)\" stroke-width=\"2\"\(line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\"")/></svg> ")
-        w.text(line.label)
-        w.raw("</span> ")
-      }
-      if lines.contains(where: { $0.band != nil }) { w.raw("<span>shaded: 95% interval</span>") }
-      w.raw("</p>")
+  }
+
+  /// Label baselines as near `wanted` as they can be with at least `gap` between any two, kept in
+  /// `range` where there is room: labels taken in height order and pushed down, then the stack
+  /// pushed back up from the bottom. Order of the result is the order of `wanted`.
+  static func endLabelPositions(_ wanted: [Double], gap: Double, within range: ClosedRange<Double>) -> [Double] {
+    let order = wanted.indices.sorted { wanted[$0] < wanted[$1] }
+    var placed = wanted
+    var previous = -Double.infinity
+    for k in order {
+      placed[k] = max(wanted[k], previous + gap)
+      previous = placed[k]
     }
+    var next = Double.infinity
+    for k in order.reversed() {
+      placed[k] = min(placed[k], range.upperBound, next - gap)
+      next = placed[k]
+    }
+    return placed
   }
 
   /// 1, 2 or 5 times a power of ten, at or above `value`.

@@ -14,12 +14,13 @@ enum Style {
     .muted,.legend,.note{color:var(--muted)}
     .note{font-size:.9em}
     a{color:var(--blue)}
-    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
-    .card{border:1px solid var(--line);border-radius:6px;padding:8px 10px;background:#fff}
+    .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,170px),1fr));gap:10px}
+    .card{border:1px solid var(--line);border-radius:6px;padding:8px 10px;background:#fff;min-width:0;overflow-wrap:anywhere}
     .card .label{font-size:.85em;color:var(--muted)}
     .card .big{font-size:1.7em;font-weight:650;line-height:1.2}
     .card .sub{font-size:.85em;color:var(--muted)}
-    .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:18px 28px}
+    .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,440px),1fr));gap:18px 28px}
+    .charts figure{min-width:0}
     .charts figure{margin:0}
     .charts figcaption{font-weight:600;font-size:.92em;margin-bottom:2px}
     .chart{width:100%;max-width:520px;height:auto;display:block}
@@ -63,6 +64,22 @@ enum Style {
     .explain dd{margin:2px 0 0 0}
     nav.top{font-size:.9em;margin-bottom:6px}
     footer{margin-top:30px;border-top:1px solid var(--line);padding-top:8px;font-size:.85em;color:var(--muted)}
+    @media screen and (max-width:700px){
+      main{padding:12px 12px 32px}
+      .legend span{white-space:normal}
+      table.responsive thead{display:none}
+      table.responsive,table.responsive tbody,table.responsive tr,table.responsive td{display:block;width:100%}
+      table.responsive tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 8px}
+      table.responsive td{border:0;padding:2px 0;text-align:right;display:flex;gap:10px;justify-content:space-between}
+      table.responsive td::before{content:attr(data-label);color:var(--muted);flex:0 0 42%;text-align:left}
+    }
+    @media screen and (max-width:900px){
+      table.wide thead{display:none}
+      table.wide,table.wide tbody,table.wide tr,table.wide td{display:block;width:100%}
+      table.wide tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 8px}
+      table.wide td{border:0;padding:2px 0;text-align:right;display:flex;gap:10px;justify-content:space-between}
+      table.wide td::before{content:attr(data-label);color:var(--muted);flex:0 0 42%;text-align:left}
+    }
     @media print{
       body{font-size:11pt}
       main{max-width:none;padding:0}
@@ -70,8 +87,9 @@ enum Style {
       a{color:inherit;text-decoration:none}
       h2{break-after:avoid}
       .card,.client,figure,.stack,svg{break-inside:avoid}
-      .charts{grid-template-columns:repeat(2,1fr)}
-      .cards{grid-template-columns:repeat(4,1fr)}
+      .charts{grid-template-columns:repeat(2,minmax(0,1fr))}
+      .cards{grid-template-columns:repeat(4,minmax(0,1fr))}
+      table{font-size:.85em}
       @page{size:A4;margin:14mm 12mm}
     }
     """

@@ -19,7 +19,27 @@ public enum AggregateFiles {
     "clinical_at_intake", "recovered", "recovery_rate", "recovery_ci_lo", "recovery_ci_hi",
     "improved", "unchanged", "deteriorated", "harmed", "effect_size_d", "effect_size_n",
     "stalled", "off_track", "deteriorating", "low_alliance", "unrepaired_ruptures",
-  ]
+    "dropped_out", "dropout_rate", "dropout_ci_lo", "dropout_ci_hi",
+  ] + talkingColumns("tt") + talkingColumns("pair")
+
+  /// NHS Talking Therapies' four rates with their NHS denominators (`GroupMeasures.talking...`):
+  /// `tt_` on an instrument's rows (the measure alone), `pair_` on the `all` rows (the configured pair).
+  static func talkingColumns(_ prefix: String) -> [String] {
+    ["finished", "caseness_at_intake"].map { "\(prefix)_\($0)" }
+      + [("recovered", "recovery"), ("reliably_improved", "reliable_improvement"),
+        ("reliably_deteriorated", "reliable_deterioration"), ("reliably_recovered", "reliable_recovery")]
+      .flatMap { count, rate in
+        ["\(prefix)_\(count)", "\(prefix)_\(rate)_rate", "\(prefix)_\(rate)_ci_lo", "\(prefix)_\(rate)_ci_hi"]
+      }
+  }
+
+  /// How many `talkingColumns` there are, computed once: `measures` writes that many empty cells on
+  /// most rows of trends.csv.
+  static let talkingColumnCount = talkingColumns("tt").count
+
+  /// summary.csv's own columns after the measures: the severity-adjusted effect size of the trailing
+  /// 12 months (`SeverityAdjustment`), on an instrument's trailing-year rows.
+  public static let summaryColumns = ["adjusted_d", "adjusted_d_ci_lo", "adjusted_d_ci_hi"]
 
   /// Small-count suppression for files that leave the practice: every count below `threshold` is
   /// written `<threshold`, and so is every count that would give one away (`SuppressionPattern`),
@@ -43,7 +63,7 @@ public enum AggregateFiles {
   /// Part `part` of `parts` of summary.csv (the header with the first): the parts, joined in order,
   /// are the whole file.
   public static func summary(_ table: AggregateTable, rows: Rows, suppression: SuppressionPattern? = nil, part: Int, of parts: Int) -> [UInt8] {
-    var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns
+    var header = ["level", "group", "window", "from", "to", "instrument"] + measureColumns + summaryColumns
     if suppression != nil { header.append("suppressed_below") }
     let range = rows.part(part, of: parts)
     var w = CSVWriter(header: header, part: part, capacity: 640 * range.count)
@@ -60,6 +80,9 @@ public enum AggregateFiles {
         w.measures(
           table.measures(level: row.level, group: row.group, window: window, slot: row.slot), outcomes: row.slot > 0,
           limit: suppression?.threshold ?? 0, hidden: suppression?.mask(row: k, window: window) ?? 0)
+        w.adjusted(
+          window == AggregateTable.trailingYear ? table.severityAdjusted(level: row.level, group: row.group, slot: row.slot) : nil,
+          limit: suppression?.threshold ?? 0)
         if let suppression { w.integer(suppression.threshold) }
         w.endRow()
       }
@@ -202,6 +225,39 @@ extension CSVWriter {
     count(m.deteriorating, limit, isHidden(.deteriorating))
     count(m.lowAlliance, limit, isHidden(.lowAlliance))
     count(m.unrepairedRuptures, limit, isHidden(.unrepairedRuptures))
+    count(m.droppedOut, limit, isHidden(.droppedOut))
+    rate(m.dropout, limit, isHidden(.droppedOut) || isHidden(.episodesEnded))
+    if outcomes {
+      talking(m, limit, isHidden)
+      emptyCells(AggregateFiles.talkingColumnCount)
+    } else {
+      emptyCells(AggregateFiles.talkingColumnCount)
+      talking(m, limit, isHidden)
+    }
+  }
+
+  /// The NHS Talking Therapies columns of one cell (`AggregateFiles.talkingColumns`), each count
+  /// hidden as the suppression pattern says, and each rate with its numerator or denominator.
+  private mutating func talking(_ m: GroupMeasures, _ limit: Int, _ isHidden: (SuppressionPattern.Count) -> Bool) {
+    count(m.talkingFinished, limit, isHidden(.talkingFinished))
+    count(m.talkingCaseness, limit, isHidden(.talkingCaseness))
+    count(m.talkingRecovered, limit, isHidden(.talkingRecovered))
+    rate(m.talkingRecovery, limit, isHidden(.talkingRecovered) || isHidden(.talkingCaseness))
+    count(m.talkingReliablyImproved, limit, isHidden(.talkingReliablyImproved))
+    rate(m.talkingReliableImprovement, limit, isHidden(.talkingReliablyImproved) || isHidden(.talkingFinished))
+    count(m.talkingReliablyDeteriorated, limit, isHidden(.talkingReliablyDeteriorated))
+    rate(m.talkingReliableDeterioration, limit, isHidden(.talkingReliablyDeteriorated) || isHidden(.talkingFinished))
+    count(m.talkingReliablyRecovered, limit, isHidden(.talkingReliablyRecovered))
+    rate(m.talkingReliableRecovery, limit, isHidden(.talkingReliablyRecovered) || isHidden(.talkingCaseness))
+  }
+
+  /// The severity-adjusted effect size and its interval (2 decimals), `<limit` on fewer series than
+  /// the threshold.
+  mutating func adjusted(_ e: SeverityAdjustedEffect?, limit: Int) {
+    let hidden = e.map { $0.count < limit } ?? false
+    value(e?.d, decimals: 2, limit, hidden)
+    value(e?.lower, decimals: 2, limit, hidden)
+    value(e?.upper, decimals: 2, limit, hidden)
   }
 
   /// A count, or `<limit` when hidden.

@@ -36,6 +36,11 @@ public struct SuppressionPattern: Sendable {
     case classified, reliablyImproved, reliablyUnchanged, reliablyDeteriorated, clinicalAtIntake
     case recovered, improved, unchanged, deteriorated, harmed, effectCount
     case stalled, offTrack, deteriorating, lowAlliance, unrepairedRuptures
+    /// Drop-out, and the NHS Talking Therapies counts (the measure alone on an instrument's rows, the
+    /// configured pair on the rows of all instruments): each counted once, in the month its episode
+    /// ended, so they add up across groups and over the months like the other counts of endings.
+    case droppedOut, talkingFinished, talkingCaseness, talkingRecovered, talkingReliablyImproved
+    case talkingReliablyDeteriorated, talkingReliablyRecovered
 
     /// The count's value in `m`.
     public func value(_ m: GroupMeasures) -> Int32 {
@@ -61,13 +66,23 @@ public struct SuppressionPattern: Sendable {
       case .deteriorating: m.deteriorating
       case .lowAlliance: m.lowAlliance
       case .unrepairedRuptures: m.unrepairedRuptures
+      case .droppedOut: m.droppedOut
+      case .talkingFinished: m.talkingFinished
+      case .talkingCaseness: m.talkingCaseness
+      case .talkingRecovered: m.talkingRecovered
+      case .talkingReliablyImproved: m.talkingReliablyImproved
+      case .talkingReliablyDeteriorated: m.talkingReliablyDeteriorated
+      case .talkingReliablyRecovered: m.talkingReliablyRecovered
       }
     }
 
     /// Written only for one instrument's rows (empty for all instruments together).
     var isOutcome: Bool { (Count.classified.rawValue...Count.effectCount.rawValue).contains(rawValue) }
     /// Counted once, in the window of its date: the trailing year is the sum of the months.
-    var addsUpOverMonths: Bool { isOutcome || self == .episodesStarted || self == .episodesEnded || self == .episodesFinished }
+    var addsUpOverMonths: Bool {
+      isOutcome || self == .episodesStarted || self == .episodesEnded || self == .episodesFinished
+        || rawValue >= Count.droppedOut.rawValue
+    }
     /// The within-row identities the count is in (0, 1, 2 as in `rowIdentities`).
     var rowIdentities: [Int] {
       switch self {

@@ -79,7 +79,7 @@ struct Export: ParsableCommand {
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let levels = Level.allCases.filter { by.contains($0) }.map(\.aggregateLevel)
     let rename: (String) -> String = { id in key.map { ResearchClientsFile.clinicianPseudonym(id, key: $0) } ?? id }
-    var written = ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv"]
+    var written = ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "dropout_alliance.csv"]
     do {
       // The files on all cores, as the report writes its own: the aggregate rows' names (clinicians'
       // pseudonyms) once for both files, the large files in parts of a few MB.
@@ -99,6 +99,7 @@ struct Export: ParsableCommand {
         .init("alliance_outcome.csv") {
           AllianceOutcomeFile.csv(AllianceOutcomeAssociation.estimate(table: table, registry: registry), suppression: .init(threshold: threshold))
         },
+        .init("dropout_alliance.csv") { DropOutAllianceFile.csv(aggregates, suppression: suppression) },
       ]
       if clientLevel, let key {
         // The pseudonyms once, on all cores (`ResearchClientsFile.Cells`); the rows in parts
@@ -177,7 +178,18 @@ struct Export: ParsableCommand {
     OLS with client-clustered (CR1) standard errors; p and 95% interval against the normal
     (statsmodels' default) and against Student's t with G - 1 df (columns _t). A pair with
     fewer clients than the threshold is listed without estimates.
-
+    NHS Talking Therapies rates (aggregates.csv and trends.csv): tt_* on an instrument's rows
+    (the measure alone), pair_* on the "all" rows (the configured pair, PHQ-9 + GAD-7 by
+    default); recovery and reliable recovery over finished courses at caseness at intake,
+    reliable improvement and deterioration over all finished courses. dropout_*: unplanned
+    endings (no discharge date, or discharged after fewer than \(DropOutRule.fewestSessions)
+    scored sessions) over the episodes ended. adjusted_d (aggregates.csv, trailing 12 months):
+    the effect size adjusted for starting severity (docs/methods.md).
+    dropout_alliance.csv  drop-out among episodes ended in the 12 months that had an alliance
+    measure, with and without low alliance, any rupture and an unrepaired rupture: rates with
+    Wilson 95% intervals, risk difference (Newcombe) and risk ratio (Katz). An association,
+    not a cause; and a rupture needs sessions to happen in, so longer courses have more
+    chances of one (docs/methods.md).
     Pseudonyms: clinician ids (and, in client-level/clients.csv, client and episode ids) are
     HMAC-SHA256 codes, one key per kind of id derived from the practice's secret salt, over the
     kind and the id's length-prefixed fields: stable across exports made with the same salt,
