@@ -18,6 +18,9 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
   case conflictingDuplicate = "conflicting_duplicate"
   /// A text field is not valid UTF-8, or holds a NUL byte.
   case badEncoding = "bad_encoding"
+  /// The date lies after today (`SeriesOptions.today`): a typo such as 2062 for 2026, which would
+  /// otherwise move the report period into the future.
+  case futureDate = "future_date"
 
   public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

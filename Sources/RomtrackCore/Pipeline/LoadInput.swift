@@ -8,6 +8,8 @@ public struct LoadedInput: Sendable {
   public var reconciliation: Reconciliation
   /// Wall-clock seconds of each stage, in order.
   public var timings: [StageTiming]
+  /// Lines for the summary that are not about single rows: ids that differ only in case or spacing.
+  public var warnings: [String] = []
 }
 
 /// How long one stage took.
@@ -65,7 +67,7 @@ public enum InputLoader {
     clock.record("ingest.parse", seconds: input.parseSeconds)
     clock.record("ingest.merge", seconds: input.mergeSeconds)
     var series = series
-    if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate {
+    if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate(notAfter: series.today) {
       series.asOf = choose(latest)
     }
     let build = SeriesBuilder(options: series).build(&input.rows)
@@ -76,7 +78,9 @@ public enum InputLoader {
         guard !pending.isEmpty else { continue }
         // The file's own count includes the rows the series stage rejected, as the reconciliation does.
         input.files[fileIndex].rowsRejected += pending.count
-        let raw = try RawRows.fetch(path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit)
+        let raw = try RawRows.fetch(
+          path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit,
+          separator: input.files[fileIndex].separator.byte ?? UInt8(ascii: ","))
         for p in pending {
           rejects.append(Reject(file: path, line: p.line, field: p.field, reason: p.reason, detail: p.detail, raw: raw[p.line] ?? ""))
         }
@@ -97,6 +101,6 @@ public enum InputLoader {
     for r in rejects { counts.rejectedByReason[r.reason.rawValue, default: 0] += 1 }
     return LoadedInput(
       names: input.names, table: build.table, rejects: rejects, files: input.files,
-      reconciliation: counts, timings: clock.timings)
+      reconciliation: counts, timings: clock.timings, warnings: input.warnings)
   }
 }

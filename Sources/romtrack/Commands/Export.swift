@@ -13,6 +13,8 @@ struct Export: ParsableCommand {
       in --salt-file), so --by clinician needs --salt-file; --client-level adds one row per series \
       with pseudonymised client, episode and clinician ids and months instead of dates. Keep the salt \
       file inside the practice: whoever has it can link pseudonyms to ids by trying them.
+
+      Example: romtrack export outcomes.csv alliance.csv --period 2026-10 --by practice --by clinician --salt-file salt.txt
       """
   )
 
@@ -91,9 +93,11 @@ struct Export: ParsableCommand {
           }, at: 0)
         written.append("clients.csv")
       }
+      run.progress.start("writing the export")
       try ParallelWrites.run(jobs, into: folder)
       try folder.write("README.txt", Array(readme(month: run.month, threshold: threshold, levels: levels).utf8))
       run.lap("write export")
+      run.progress.finish()
       try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed; ids pseudonymised with HMAC-SHA256"]).json())
       written.append("manifest.json")
       try folder.commit()
