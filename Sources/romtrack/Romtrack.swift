@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RomtrackCore
 import RomtrackReport
 
@@ -15,6 +16,8 @@ struct Romtrack: ParsableCommand {
     discussion: """
       Reads long-format CSV files of outcome and alliance scores (one row per questionnaire) and writes
       CSV and HTML reports. Exit codes: 0 success, 1 usage error, 2 input error, 3 internal error.
+
+      Example: romtrack report outcomes.csv alliance.csv --period 2026-10
       """,
     version: RomtrackVersion.current,
     subcommands: [Report.self, Sheet.self, Export.self, Validate.self, Model.self, BacktestCommand.self, Generate.self, Instruments.self]
@@ -23,6 +26,10 @@ struct Romtrack: ParsableCommand {
   /// Runs the command and maps every failure to the exit codes of FORMATS.md.
   static func main() {
     BLASThreads.callerOnly()
+    if let message = misplacedFile(Array(CommandLine.arguments.dropFirst())) {
+      Console.error(message)
+      Glibc.exit(ExitStatus.usageError)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -45,6 +52,22 @@ struct Romtrack: ParsableCommand {
       Console.error(fullMessage(for: error))
       Glibc.exit(ExitStatus.usageError)
     }
+  }
+}
+
+extension Romtrack {
+  /// A file named where the command belongs (`romtrack scores.csv`): what to write instead. `nil`
+  /// when the first argument is a command, an option, or not a file name.
+  static func misplacedFile(_ arguments: [String]) -> String? {
+    guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+    let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+    guard !commands.contains(first) else { return nil }
+    let lower = first.lowercased()
+    let looksLikeFile = [".csv", ".tsv", ".txt", ".xlsx", ".xls"].contains { lower.hasSuffix($0) }
+      || FileManager.default.fileExists(atPath: first)
+    guard looksLikeFile else { return nil }
+    return "\(first) is a file, not a command: name the command first, e.g. romtrack report \(first)"
+      + " (or validate, export, model)"
   }
 }
 

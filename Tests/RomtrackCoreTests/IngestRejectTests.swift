@@ -42,7 +42,7 @@ import Testing
   @Test func badNumbers() throws {
     let comma = try rejectOf("C1,E1,T1,North,PHQ9,1,2026-01-05,\"12,5\",")
     #expect(comma.reason == .badNumber && comma.field == "score")
-    #expect(comma.detail == "score \"12,5\" is not a number (use . for decimals)")
+    #expect(comma.detail == "score \"12,5\" is not a number (use . for decimals, or give --decimal-comma)")
     #expect(try rejectOf("C1,E1,T1,North,PHQ9,1,2026-01-05,twelve,").field == "score")
     let negativeSession = try rejectOf("C1,E1,T1,North,PHQ9,-1,2026-01-05,12,")
     #expect(negativeSession.reason == .badNumber && negativeSession.field == "session")

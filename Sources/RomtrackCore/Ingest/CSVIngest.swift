@@ -15,6 +15,39 @@ public struct FileSummary: Sendable, Equatable {
   public var threads: Int
   /// Rows of other instruments skipped with `IngestOptions.onlyInstrument` (not in `rowsRead`).
   public var otherInstrumentRows = 0
+  /// The character between fields, and whether it was detected from the header (`--delimiter auto`).
+  public var separator: FieldSeparator = .comma
+  public var separatorDetected = false
+  /// The header column each field was read from, in field order.
+  public var fieldColumns: [FieldColumn] = []
+  /// Header columns no field was read from.
+  public var unusedColumns: [String] = []
+  /// Some of the dates that could not be read (at most `RowParser.dateSampleLimit`), to name the
+  /// `--date-format` that would read them (`DateFormat.suggestion`).
+  public var unreadDates: [String] = []
+  /// Rows rejected because a date could not be read.
+  public var unreadDateCount = 0
+
+  /// The `--date-format` that reads the dates that could not be read (`DateFormat.suggestion`), when
+  /// they are more than half of the rows: then the format, not a typo, is at fault.
+  public var dateFormatHint: String? {
+    guard unreadDateCount > 0, unreadDateCount * 2 > rowsRead else { return nil }
+    return DateFormat.suggestion(for: unreadDates, current: dateFormat)
+  }
+  /// The date format the file was read with.
+  public var dateFormat: DateFormat = .iso
+
+  /// Whether the columns deserve a line in the summary: some field read from a column not named
+  /// exactly as the field (a synonym, `--map`, another case), or some column left unused.
+  public var columnsWorthShowing: Bool {
+    !unusedColumns.isEmpty || fieldColumns.contains { $0.column.trimmingASCIISpaces() != $0.field.rawValue }
+  }
+}
+
+/// A field and the header column it was read from.
+public struct FieldColumn: Sendable, Equatable {
+  public var field: InputField
+  public var column: String
 }
 
 /// The rows of all input files, with everything that could not be used.
@@ -26,6 +59,8 @@ public struct IngestResult: Sendable {
   /// Seconds spent parsing and merging, summed over files.
   public var parseSeconds = 0.0
   public var mergeSeconds = 0.0
+  /// Lines for the summary about ids that differ only in case or spacing (`IdSpelling`).
+  public var warnings: [String] = []
 }
 
 /// Reads long-format score files (FORMATS.md, "Input") into `ScoreRows`.
@@ -75,7 +110,13 @@ public struct CSVIngest: Sendable {
         rowsRejected: parts.reduce(0) { $0 + $1.rejects.count },
         blankLines: parts.reduce(0) { $0 + $1.blankLines } + header.blankLines,
         header: header.names, threads: parts.count,
-        otherInstrumentRows: parts.reduce(0) { $0 + $1.otherInstrumentRows })
+        otherInstrumentRows: parts.reduce(0) { $0 + $1.otherInstrumentRows },
+        separator: header.separator, separatorDetected: header.separatorDetected,
+        fieldColumns: layout.columns.sorted { $0.key < $1.key }.map { FieldColumn(field: $0.key, column: header.names[$0.value]) },
+        unusedColumns: header.names.indices.filter { !layout.columns.values.contains($0) }.map { header.names[$0] },
+        unreadDates: Array(parts.flatMap(\.unreadDates).prefix(RowParser.dateSampleLimit)),
+        unreadDateCount: parts.reduce(0) { $0 + $1.unreadDateCount },
+        dateFormat: options.dateFormat)
       merger.append(&parts)
       mergeSeconds += t1.duration(to: clock.now).seconds
       summaries.append(summary)
@@ -83,9 +124,11 @@ public struct CSVIngest: Sendable {
     let joinStart = ContinuousClock.now
     let rows = merger.finish()
     mergeSeconds += joinStart.duration(to: .now).seconds
+    let names = merger.names()
     return IngestResult(
-      rows: rows, names: merger.names(), rejects: merger.rejects, files: summaries,
-      parseSeconds: parseSeconds, mergeSeconds: mergeSeconds)
+      rows: rows, names: names, rejects: merger.rejects, files: summaries,
+      parseSeconds: parseSeconds, mergeSeconds: mergeSeconds,
+      warnings: IdSpelling.warnings(names.clinicians, kind: "clinician") + IdSpelling.warnings(names.sites, kind: "site"))
   }
 
   // MARK: - Header
@@ -97,9 +140,29 @@ public struct CSVIngest: Sendable {
     /// Physical lines before the first data record (blank lines, header).
     var lines: Int
     var blankLines: Int
+    var separator: FieldSeparator = .comma
+    var separatorDetected = false
   }
 
+  /// The header, read with `--delimiter`'s separator, or with `.auto` with the comma unless the
+  /// header then reads as one column of `;` or tab-separated names (`FieldSeparator.detected`).
   func readHeader(_ file: InputFile) throws -> Header {
+    var header = try readHeader(file, separator: options.separator == .auto ? .comma : options.separator)
+    if options.separator == .auto, header.names.count == 1,
+      let other = FieldSeparator.detected(inOneColumnHeader: header.names[0])
+    {
+      header = try readHeader(file, separator: other)
+      header.separatorDetected = true
+    }
+    // A separator still not found reads as one column: say so once, rather than reject every row
+    // for its field count.
+    if header.names.count == 1, let separator = IngestError.likelySeparator(header.names[0]) {
+      throw IngestError.otherSeparator(file: file.path, separator: separator, header: header.names[0])
+    }
+    return header
+  }
+
+  func readHeader(_ file: InputFile, separator: FieldSeparator) throws -> Header {
     var window = BlockWindow(file: file, start: 0, blockSize: 1 << 16)
     defer { window.deallocate() }
     _ = try window.refill()
@@ -109,7 +172,7 @@ public struct CSVIngest: Sendable {
     if window.filled >= 3, window.bytes[0] == 0xEF, window.bytes[1] == 0xBB, window.bytes[2] == 0xBF {
       window.consumed = 3
     }
-    var scanner = RecordScanner()
+    var scanner = RecordScanner(separator: separator.byte!)
     var lines = 0
     var blank = 0
     while true {
@@ -140,12 +203,8 @@ public struct CSVIngest: Sendable {
           }
           names.append(String(decoding: bytes, as: UTF8.self))
         }
-        // A semicolon- or tab-separated export reads as one column: say so once, rather than reject
-        // every row for its field count.
-        if names.count == 1, let separator = IngestError.likelySeparator(names[0]) {
-          throw IngestError.otherSeparator(file: file.path, separator: separator, header: names[0])
-        }
-        return Header(names: names, dataStart: window.offset + next, lines: lines + breaks, blankLines: blank)
+        return Header(
+          names: names, dataStart: window.offset + next, lines: lines + breaks, blankLines: blank, separator: separator)
       }
     }
   }
@@ -165,6 +224,7 @@ public struct CSVIngest: Sendable {
   func parse(_ file: InputFile, layout: ColumnLayout, header: Header, defaultInstrument: Int?) throws -> [RowParser] {
     let dataBytes = file.size - header.dataStart
     let threads = dataBytes >= options.parallelThreshold ? max(1, options.threads) : 1
+    let separator = header.separator.byte!
     let makeParser: @Sendable () -> RowParser = {
       RowParser(fileName: file.path, layout: layout, registry: registry, options: options, defaultInstrument: defaultInstrument)
     }
@@ -174,7 +234,9 @@ public struct CSVIngest: Sendable {
       DispatchQueue.concurrentPerform(iterations: threads) { k in
         let from = header.dataStart + k * share
         let to = k == threads - 1 ? file.size : header.dataStart + (k + 1) * share
-        results[k] = Result { try parseRange(file, from: from, to: to, alignToLine: k > 0, parser: makeParser()) }
+        results[k] = Result {
+          try parseRange(file, from: from, to: to, alignToLine: k > 0, separator: separator, parser: makeParser())
+        }
       }
       var parts: [Part] = []
       var failure: Error?
@@ -198,14 +260,17 @@ public struct CSVIngest: Sendable {
       for k in parts.indices { parts[k].parser.rows.deallocate() }
       if let failure { throw failure }
     }
-    var single = try parseRange(file, from: header.dataStart, to: file.size, alignToLine: false, parser: makeParser())
+    var single = try parseRange(
+      file, from: header.dataStart, to: file.size, alignToLine: false, separator: separator, parser: makeParser())
     single.parser.shiftLines(by: header.lines)
     return [single.parser]
   }
 
   /// Parses the records that start in `from..<to`. With `alignToLine`, parsing begins after the first
   /// line break at or after `from`.
-  func parseRange(_ file: InputFile, from: Int, to: Int, alignToLine: Bool, parser: RowParser) throws -> Part {
+  func parseRange(
+    _ file: InputFile, from: Int, to: Int, alignToLine: Bool, separator: UInt8, parser: RowParser
+  ) throws -> Part {
     var parser = parser
     // Aligning starts one byte early, so that a record beginning exactly at `from` is kept.
     var window = BlockWindow(file: file, start: alignToLine ? from - 1 : from, blockSize: options.blockSize)
@@ -237,11 +302,18 @@ public struct CSVIngest: Sendable {
     // Room for the clients of the range, guessed at one per eight rows of 50 bytes: a score file holds
     // several sessions per client, and a guess too low only leaves the table to grow as it would.
     parser.clients.reserve(keys: rangeBytes / 400)
-    var scanner = RecordScanner()
+    var scanner = RecordScanner(separator: separator)
+    // Bytes of the range counted for `options.progress`, a block at a time.
+    var counted = start
+    defer { options.progress?.add(min(window.position, to) - counted) }
     while window.position < to {
       let outcome = scanner.scan(window.bytes, from: window.consumed, limit: window.filled, atEnd: window.atEndOfFile)
       switch outcome {
       case .needMore:
+        if let progress = options.progress {
+          progress.add(window.position - counted)
+          counted = window.position
+        }
         // `needMore` comes only before the end of the file, so there is always more to read.
         _ = try window.refill()
       case .record(let end, let next, let breaks):

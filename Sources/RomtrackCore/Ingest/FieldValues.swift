@@ -63,6 +63,25 @@ enum FieldValues {
     return negative ? -magnitude : magnitude
   }
 
+  /// A number with a decimal comma (`--decimal-comma`): `12,5` is 12.5. The bytes are read by
+  /// `decimal` with their one comma as a point; a point among them (`1.234,5`) is not a number here.
+  /// Called only when `decimal` failed, so the comma costs nothing on the usual path.
+  static func decimalWithComma(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+    let n = end - start
+    guard n > 0, n <= 64 else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { buffer -> Double? in
+      var commas = 0
+      for k in 0..<n {
+        let b = p[start + k]
+        if b == UInt8(ascii: ".") { return nil }
+        if b == UInt8(ascii: ",") { commas += 1 }
+        buffer[k] = b == UInt8(ascii: ",") ? UInt8(ascii: ".") : b
+      }
+      guard commas == 1, let base = buffer.baseAddress else { return nil }
+      return decimal(UnsafePointer(base), 0, n)
+    }
+  }
+
   /// A non-negative whole number of at most nine digits (session numbers).
   @inline(__always)
   static func count(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int32? {

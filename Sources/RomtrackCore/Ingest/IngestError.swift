@@ -6,13 +6,15 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
   case missingColumn(file: String, fields: [String], header: [String])
   case duplicateColumn(file: String, column: String, positions: [Int])
   case unknownMapping(file: String, field: String, column: String, header: [String])
+  /// Two or more columns are synonyms of one field (`therapist` and `counsellor`).
+  case ambiguousColumns(file: String, field: String, columns: [String])
   case unknownDefaultInstrument(name: String)
   case changedWhileReading(file: String)
   case readFailed(file: String, reason: String)
   /// The file is not CSV text at all: a spreadsheet workbook, UTF-16 text, binary data (see `sniff`).
   case notText(file: String, reason: String)
   /// The header is a single column whose name holds several `;`, tab or `|` characters: the export
-  /// used another separator than the comma.
+  /// used another separator than the one `--delimiter` names (or `|`, which romtrack does not read).
   case otherSeparator(file: String, separator: String, header: String)
   /// An `.xlsx` workbook that cannot be read, or has no such sheet.
   case badWorkbook(file: String, reason: String)
@@ -44,6 +46,9 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
     case .unknownMapping(let file, let field, let column, let header):
       return "\(file): --map \(field)=\(column): the header has no column \"\(column)\""
         + " (header: \(IngestError.show(header)))"
+    case .ambiguousColumns(let file, let field, let columns):
+      let list = columns.map { "\"\($0)\"" }.joined(separator: " and ")
+      return "\(file): columns \(list) could each be \(field); name the one to read with --map \(field)=COLUMN"
     case .unknownDefaultInstrument(let name):
       return "--instrument \(name): not a known instrument (see `romtrack instruments`)"
     case .changedWhileReading(let file):
@@ -55,8 +60,11 @@ public enum IngestError: Error, Equatable, CustomStringConvertible, Sendable {
     case .badWorkbook(let file, let reason):
       return "\(file): \(reason)"
     case .otherSeparator(let file, let separator, let header):
+      let remedy = separator.hasPrefix("';'") ? "read it with --delimiter ';'"
+        : separator == "tabs" ? "read it with --delimiter tab"
+        : "romtrack reads fields separated by commas, ';' or tabs: export the file with one of those"
       return "\(file): the header is one column (\(IngestError.show([header]))) whose fields look separated by"
-        + " \(separator); romtrack reads comma-separated CSV: export the file with commas as separators"
+        + " \(separator); \(remedy)"
     }
   }
 

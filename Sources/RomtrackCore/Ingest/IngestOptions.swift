@@ -4,6 +4,11 @@ public struct IngestOptions: Sendable {
   public var mapping: [InputField: String] = [:]
   /// `--date-format`: layout of `date` and `episode_end` (default ISO `YYYY-MM-DD`).
   public var dateFormat: DateFormat = .iso
+  /// `--delimiter`: the character between fields; `.auto` chooses it per file from the header line.
+  public var separator: FieldSeparator = .auto
+  /// `--decimal-comma`: a score written with a decimal comma (`18,5`, quoted in a comma file) is
+  /// read as 18.5. Numbers with a point are read as always.
+  public var decimalComma = false
   /// `--na`: cell values that mean "missing" besides the empty cell.
   public var missingTokens: [String] = ["NA"]
   /// `--instrument NAME`: the instrument of every row of a single-measure file without an instrument column.
@@ -18,6 +23,8 @@ public struct IngestOptions: Sendable {
   public var parallelThreshold: Int = 4 << 20
   /// Bytes read from the file at a time by each thread.
   public var blockSize: Int = 1 << 22
+  /// Counts the bytes parsed, block by block, for a progress line; nil counts nothing.
+  public var progress: ProgressCounter? = nil
   /// Longest raw row kept in rejects.csv, in bytes; longer rows are cut with a note.
   public var rawRowLimit: Int = 4096
 

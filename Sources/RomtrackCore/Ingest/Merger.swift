@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -34,9 +35,11 @@ struct Merger {
   private var count = 0
 
   mutating func append(_ parsers: inout [RowParser]) {
+    // Ids are shared in Unicode normalization form C: a "Zoë" typed with a combining diaeresis (NFD,
+    // as macOS file names and some exports have it) is the same id as the precomposed one.
     func remap(_ local: ByteInterner, into global: inout ByteInterner) -> [UInt32]? {
       let map = (0..<local.count).map { id in
-        local.bytes(UInt32(id)).withUnsafeBufferPointer { b in
+        Merger.composed(local.bytes(UInt32(id))).withUnsafeBufferPointer { b in
           global.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count)
         }
       }
@@ -58,6 +61,13 @@ struct Merger {
     }
     fileRows.append(count..<(count + added))
     count += added
+  }
+
+  /// The bytes of an id in normalization form C (`precomposedStringWithCanonicalMapping`); ASCII and
+  /// bytes that are not valid UTF-8 (rejected as `bad_encoding`) as they are.
+  static func composed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    guard bytes.contains(where: { $0 >= 0x80 }), let text = String(validating: bytes, as: UTF8.self) else { return bytes }
+    return ArraySlice(text.precomposedStringWithCanonicalMapping.utf8)
   }
 
   /// The rows of every file appended, one column per job on all cores; the parts are consumed.

@@ -2,12 +2,12 @@
 /// duplicates), so the parser need not keep every row's text.
 enum RawRows {
   /// The raw record text starting on each of `lines` of the file (at most `limit` bytes each).
-  static func fetch(path: String, lines: Set<Int>, limit: Int) throws -> [Int: String] {
+  static func fetch(path: String, lines: Set<Int>, limit: Int, separator: UInt8 = UInt8(ascii: ",")) throws -> [Int: String] {
     guard !lines.isEmpty else { return [:] }
     let file = try InputFile(path: path)
     var window = BlockWindow(file: file, start: 0, blockSize: 1 << 20)
     defer { window.deallocate() }
-    var scanner = RecordScanner()
+    var scanner = RecordScanner(separator: separator)
     var line = 1
     var found: [Int: String] = [:]
     _ = try window.refill()

@@ -1,6 +1,7 @@
 /// Splits CSV bytes into records and fields (RFC 4180), without copying.
 ///
-/// - Fields are separated by `,`; records end at LF, CRLF or a lone CR.
+/// - Fields are separated by `,` (or the `separator` given: `;` or tab, `--delimiter`); records end at
+///   LF, CRLF or a lone CR.
 /// - A field that starts with `"` is quoted: it may hold commas, line breaks and doubled quotes `""`
 ///   (one literal quote), and ends at the next single `"`. Characters between a closing quote and the
 ///   next separator, or a quote never closed before the end of the file, make the record `malformed`.
@@ -17,6 +18,8 @@ struct RecordScanner {
   var fieldCount = 0
   /// A quote was left open at the end of the file, or text followed a closing quote.
   var malformed = false
+  /// The byte between fields: `,` (the fast path), `;` or tab.
+  let separator: UInt8
 
   enum Outcome {
     /// A whole record `[start, end)` without its line break; the next record starts at `next`.
@@ -25,7 +28,8 @@ struct RecordScanner {
     case needMore
   }
 
-  init() {
+  init(separator: UInt8 = UInt8(ascii: ",")) {
+    self.separator = separator
     storage = SpanStorage(capacity: 32)
     starts = storage.starts
     ends = storage.ends
@@ -50,7 +54,8 @@ struct RecordScanner {
 
   /// Scans one record of `p[from..<limit]`. `atEnd` says that `limit` is the end of the file.
   mutating func scan(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, atEnd: Bool) -> Outcome {
-    if let outcome = scanPlain(p, from: from, limit: limit) { return outcome }
+    // The word-wise fast path knows only the comma; other separators take the general scanner.
+    if separator == 0x2C, let outcome = scanPlain(p, from: from, limit: limit) { return outcome }
     return scanGeneral(p, from: from, limit: limit, atEnd: atEnd)
   }
 
@@ -94,7 +99,7 @@ struct RecordScanner {
 
   /// Any record: quoted fields, lone CR, the last record of the file without a line break.
   private mutating func scanGeneral(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, atEnd: Bool) -> Outcome {
-    let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    let separator = self.separator, lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
     let quote = UInt8(ascii: "\"")
     fieldCount = 0
     malformed = false
@@ -129,13 +134,15 @@ struct RecordScanner {
         addField(contentStart, i, hasEscape)
         i += 1
         // Anything before the next separator is stray text after the closing quote.
-        if i < limit, p[i] != comma, p[i] != lf, p[i] != cr {
+        if i < limit, p[i] != separator, p[i] != lf, p[i] != cr {
           malformed = true
-          while i < limit, p[i] != comma, p[i] != lf, p[i] != cr { i += 1 }
+          while i < limit, p[i] != separator, p[i] != lf, p[i] != cr { i += 1 }
         }
       } else {
         let fieldStart = i
-        i = RecordScanner.nextSeparator(p, from: i, limit: limit)
+        i = separator == 0x2C
+          ? RecordScanner.nextSeparator(p, from: i, limit: limit)
+          : RecordScanner.nextSeparator(p, from: i, limit: limit, separator: separator)
         addField(fieldStart, i, false)
       }
       if i >= limit {
@@ -143,7 +150,7 @@ struct RecordScanner {
         return .record(end: limit, next: limit, lineBreaks: lineBreaks)
       }
       let b = p[i]
-      if b == comma {
+      if b == separator {
         i += 1
         continue
       }
@@ -191,6 +198,20 @@ extension RecordScanner {
     while i < limit {
       let b = p[i]
       if b == 0x2C || b == 0x0A || b == 0x0D { return i }
+      i += 1
+    }
+    return limit
+  }
+}
+
+extension RecordScanner {
+  /// Position of the first `separator`, LF or CR at or after `from`, or `limit`, byte by byte: for
+  /// the separators other than the comma (`;`, tab), which are not on the fast path.
+  static func nextSeparator(_ p: UnsafePointer<UInt8>, from: Int, limit: Int, separator: UInt8) -> Int {
+    var i = from
+    while i < limit {
+      let b = p[i]
+      if b == separator || b == 0x0A || b == 0x0D { return i }
       i += 1
     }
     return limit

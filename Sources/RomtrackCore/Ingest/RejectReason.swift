@@ -20,6 +20,9 @@ public enum RejectReason: String, CaseIterable, Sendable, Comparable {
   case badEncoding = "bad_encoding"
   /// Item-level input: more items are missing than the instrument's rule allows, so no total is given.
   case missingItems = "missing_items"
+  /// The date lies after today (`SeriesOptions.today`): a typo such as 2062 for 2026, which would
+  /// otherwise move the report period into the future.
+  case futureDate = "future_date"
 
   public static func < (lhs: RejectReason, rhs: RejectReason) -> Bool {
     allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

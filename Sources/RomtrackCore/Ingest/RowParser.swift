@@ -13,6 +13,12 @@ struct RowParser {
   let rawRowLimit: Int
   /// Registry index of `--instrument`, for files without an instrument column.
   let defaultInstrument: Int?
+  /// `--decimal-comma`: a score that is not a number with a point is tried with a comma.
+  let decimalComma: Bool
+  /// The first dates that could not be read, for the `--date-format` hint (`DateFormat.suggestion`).
+  var unreadDates: [String] = []
+  var unreadDateCount = 0
+  static let dateSampleLimit = 200
 
   // Column positions, -1 when absent.
   let clientColumn: Int, episodeColumn: Int, clinicianColumn: Int, siteColumn: Int
@@ -55,6 +61,7 @@ struct RowParser {
     self.numericMissingTokens = options.missingTokens.contains { Double($0) != nil }
     self.rawRowLimit = options.rawRowLimit
     self.defaultInstrument = defaultInstrument
+    self.decimalComma = options.decimalComma
     self.onlyInstrument = options.onlyInstrument.flatMap { registry.index(of: $0) }
     self.ranges = InstrumentRanges(registry)
     self.columnCount = layout.header.count
@@ -110,6 +117,18 @@ struct RowParser {
     var text = String(decoding: UnsafeBufferPointer(start: q + s, count: n), as: UTF8.self)
     if text.utf8.contains(0) { text = text.replacing("\0", with: "\u{FFFD}") }  // messages carry no NUL
     return "\"" + text + (e - s > n ? "…" : "") + "\""
+  }
+
+  /// The sentence of a `bad_date` reject, naming a `--date-format` that reads the value when one
+  /// does; the value is kept for the file's hint.
+  private mutating func badDateDetail(_ field: String, _ scanner: RecordScanner, _ column: Int, _ p: UnsafePointer<UInt8>) -> String {
+    let (q, s, e) = span(scanner, column, p)
+    let text = String(decoding: UnsafeBufferPointer(start: q + s, count: min(e - s, 60)), as: UTF8.self)
+    unreadDateCount += 1
+    if unreadDates.count < RowParser.dateSampleLimit { unreadDates.append(text) }
+    let detail = "\(field) \(shown(scanner, column, p)) is not a valid date in the format \(dateFormat.pattern)"
+    guard let suggestion = DateFormat.suggestion(for: [text], current: dateFormat) else { return detail }
+    return detail + "; --date-format \(suggestion) would read it"
   }
 
   /// A date field: `.missing` when empty or a `--na` token. Rows of one session share a date, so
@@ -236,7 +255,7 @@ struct RowParser {
       case .missing: break
       case .value(let d): date = d
       case .invalid:
-        fail(.badDate, "date", "date \(shown(scanner, dateColumn, p)) is not a valid date in the format \(dateFormat.pattern)")
+        fail(.badDate, "date", badDateDetail("date", scanner, dateColumn, p))
         return
       }
     }
@@ -248,7 +267,7 @@ struct RowParser {
     // score: a number, or missing (empty or a `--na` token)
     var score = Double.nan
     (q, s, e) = span(scanner, scoreColumn, p)
-    if let value = e > s ? FieldValues.decimal(q, s, e) : nil,
+    if let value = e > s ? FieldValues.decimal(q, s, e) ?? (decimalComma ? FieldValues.decimalWithComma(q, s, e) : nil) : nil,
       !(numericMissingTokens && FieldValues.isMissingToken(q, s, e, missingTokens))
     {
       guard value >= ranges.minimum[instrument], value <= ranges.maximum[instrument] else {
@@ -258,7 +277,8 @@ struct RowParser {
       }
       score = value
     } else if e > s, !FieldValues.isMissingToken(q, s, e, missingTokens) {
-      fail(.badNumber, "score", "score \(shown(scanner, scoreColumn, p)) is not a number (use . for decimals)")
+      let hint = decimalComma ? "" : FieldValues.decimalWithComma(q, s, e) != nil ? ", or give --decimal-comma" : ""
+      fail(.badNumber, "score", "score \(shown(scanner, scoreColumn, p)) is not a number (use . for decimals\(hint))")
       return
     }
 
@@ -270,7 +290,7 @@ struct RowParser {
       case .missing: break
       case .value(let d): episodeEnd = d
       case .invalid:
-        fail(.badDate, "episode_end", "episode_end \(shown(scanner, episodeEndColumn, p)) is not a valid date in the format \(dateFormat.pattern)")
+        fail(.badDate, "episode_end", badDateDetail("episode_end", scanner, episodeEndColumn, p))
         return
       }
     }

@@ -37,6 +37,16 @@ public struct ScoreRows: Sendable {
     return latest == ScoreRows.noDate ? nil : CivilDate(days: latest)
   }
 
+  /// The latest score date on or before `limit` (any date when `limit` is nil): the latest date a
+  /// report can count, leaving out rows dated in the future.
+  public func latestDate(notAfter limit: CivilDate?) -> CivilDate? {
+    guard let limit else { return latestDate }
+    let bound = limit.days
+    var latest = ScoreRows.noDate
+    for d in date where d > latest && d <= bound { latest = d }
+    return latest == ScoreRows.noDate ? nil : CivilDate(days: latest)
+  }
+
   /// The file a row came from.
   public func fileIndex(ofRow row: Int) -> Int {
     fileRows.firstIndex { $0.contains(row) } ?? 0

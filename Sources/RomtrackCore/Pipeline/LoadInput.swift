@@ -12,6 +12,8 @@ public struct LoadedInput: Sendable {
   /// item-level files converted, risk answers that fit no series, files of item values where totals
   /// were expected.
   public var notes: [String] = []
+  /// Lines for the summary that are not about single rows: ids that differ only in case or spacing.
+  public var warnings: [String] = []
 }
 
 /// How long one stage took.
@@ -81,7 +83,7 @@ public enum InputLoader {
     clock.record("ingest.parse", seconds: input.parseSeconds)
     clock.record("ingest.merge", seconds: input.mergeSeconds)
     var series = series
-    if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate {
+    if series.asOf == nil, let choose = asOfFromLatest, let latest = input.rows.latestDate(notAfter: series.today) {
       series.asOf = choose(latest)
     }
     var build = SeriesBuilder(options: series).build(&input.rows)
@@ -99,7 +101,9 @@ public enum InputLoader {
         // The file's own count includes the rows the series stage rejected, as the reconciliation does.
         input.files[fileIndex].rowsRejected += pending.count
         let raw = try prepared[path].map { p in Dictionary(uniqueKeysWithValues: Set(pending.map(\.line)).map { ($0, p.rawText(ofSourceLine: $0)) }) }
-          ?? RawRows.fetch(path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit)
+          ?? RawRows.fetch(
+            path: path, lines: Set(pending.map(\.line)), limit: ingest.rawRowLimit,
+            separator: input.files[fileIndex].separator.byte ?? UInt8(ascii: ","))
         for p in pending {
           rejects.append(Reject(file: path, line: p.line, field: p.field, reason: p.reason, detail: p.detail, raw: raw[p.line] ?? ""))
         }
@@ -120,6 +124,6 @@ public enum InputLoader {
     for r in rejects { counts.rejectedByReason[r.reason.rawValue, default: 0] += 1 }
     return LoadedInput(
       names: input.names, table: build.table, rejects: rejects, files: input.files,
-      reconciliation: counts, timings: clock.timings, notes: notes)
+      reconciliation: counts, timings: clock.timings, notes: notes, warnings: input.warnings)
   }
 }

@@ -9,10 +9,14 @@ public struct SeriesOptions: Sendable, Equatable {
   /// An episode without `episode_end` counts as ended when its last score is more than this many days
   /// before the as-of date (`--ended-after-days`, FORMATS.md; default 42).
   public var endedAfterDays: Int
+  /// Today's date: rows dated after it are rejected as `future_date` (a typo such as 2062 for 2026),
+  /// and the as-of date chosen from the data is never later. `nil` checks nothing (library use, tests).
+  public var today: CivilDate?
 
-  public init(asOf: CivilDate? = nil, endedAfterDays: Int = 42) {
+  public init(asOf: CivilDate? = nil, endedAfterDays: Int = 42, today: CivilDate? = nil) {
     self.asOf = asOf
     self.endedAfterDays = endedAfterDays
+    self.today = today
   }
 }
 
@@ -30,16 +34,16 @@ public struct SeriesBuild: Sendable {
   public var table: SeriesTable
   /// Rows identical to another row of the same series and time, dropped (counted, not rejected).
   public var duplicatesDropped: Int
-  /// Rows dated after the as-of date, set aside for this run.
+  /// Rows dated after the as-of date (and not after today), set aside for this run.
   public var afterAsOf: Int
-  /// Rows the series stage rejects: conflicting duplicates, and rows without a session number in a
-  /// series that can only be ordered by session.
+  /// Rows the series stage rejects: conflicting duplicates, rows without a session number in a
+  /// series that can only be ordered by session, and rows dated after today (`future_date`).
   public var rejects: [PendingReject]
 }
 
 /// Groups rows into client x episode x instrument series ordered in time (METHODS.md, "series").
 ///
-/// 1. Rows dated after the as-of date are set aside.
+/// 1. Rows dated after today are rejected as `future_date`; rows dated after the as-of date are set aside.
 /// 2. Rows are grouped by (client, episode) and then by instrument (and goal, where the input has a
 ///    `goal_id` column), numbered in order of first appearance.
 /// 3. A counting sort puts each series' rows together; each series is then sorted by session number,
@@ -63,7 +67,12 @@ public struct SeriesBuilder: Sendable {
   /// the peak is the row table plus the sorted scores, not two copies of everything.
   public func build(_ rows: inout ScoreRows) -> SeriesBuild {
     let n = rows.count
-    let asOf: Int32? = options.asOf?.days ?? rows.latestDate?.days
+    let today = options.today?.days
+    let asOf: Int32? = options.asOf?.days ?? rows.latestDate(notAfter: options.today)?.days
+    // Rows after this day are set aside (after the as-of date) or rejected (after today); a missing
+    // date (`noDate`, the smallest Int32) never is.
+    let cutoff = min(asOf ?? .max, today ?? .max)
+    var futureRejects: [PendingReject] = []
 
     // 1-2. Episode and series ids in order of first appearance; -1 for rows after the as-of date.
     // Client ids are dense (the ingest numbers them), so a client's episodes and an episode's series
@@ -87,8 +96,12 @@ public struct SeriesBuilder: Sendable {
     var recentEpisode = [Int](repeating: -1, count: instrumentCount)
     var recentSeries = [Int](repeating: -1, count: instrumentCount)
     for i in 0..<n {
-      if let asOf, rows.date[i] != ScoreRows.noDate, rows.date[i] > asOf {
-        afterAsOf += 1
+      if rows.date[i] > cutoff {
+        if let today, rows.date[i] > today {
+          futureRejects.append(SeriesBuilder.futureReject(rows, row: i, today: today))
+        } else {
+          afterAsOf += 1
+        }
         continue
       }
       let (client, name) = (rows.client[i], rows.episode[i])
@@ -207,7 +220,7 @@ public struct SeriesBuilder: Sendable {
     table.series = series
     table.episodes = episodes
     let duplicates = outcomes.reduce(0) { $0 + $1.duplicates }
-    let rejects = outcomes.flatMap(\.rejects)
+    let rejects = futureRejects + outcomes.flatMap(\.rejects)
     rows = ScoreRows()
     sessionOut.removeLast(sessionOut.count - kept)
     dateOut.removeLast(dateOut.count - kept)
@@ -253,6 +266,13 @@ public struct SeriesBuilder: Sendable {
     }
     cuts.append(seriesCount)
     return zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+  }
+
+  /// The reject of a row dated after today.
+  static func futureReject(_ rows: ScoreRows, row: Int, today: Int32) -> PendingReject {
+    PendingReject(
+      file: rows.fileIndex(ofRow: row), line: Int(rows.line[row]), field: "date", reason: .futureDate,
+      detail: "date \(CivilDate(days: rows.date[row])) is after today (\(CivilDate(days: today))); a typo in the year?")
   }
 
   /// Whether two rows agree on every value (the key fields agree already).

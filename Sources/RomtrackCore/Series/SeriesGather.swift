@@ -42,6 +42,8 @@ extension SeriesBuilder {
       var rejects: [PendingReject] = []
       var currentEpisode = -1
       var latestOfEpisode: (date: Int32, row: Int) = (Int32.min, -1)
+      // The latest row whose clinician is not the latest row's: a transfer's earlier clinician.
+      var latestOfOther: (date: Int32, row: Int) = (Int32.min, -1)
       for rank in ranks {
         let original = seriesOrder[rank]
         var members = UnsafeMutableBufferPointer(rebasing: order[starts[rank]..<starts[rank + 1]])
@@ -107,6 +109,7 @@ extension SeriesBuilder {
         if episode != currentEpisode {
           currentEpisode = episode
           latestOfEpisode = (Int32.min, -1)
+          latestOfOther = (Int32.min, -1)
           (episodes.baseAddress! + nextEpisode).initialize(to: Episode(
             client: clientOfEpisode[episode], episode: nameOfEpisode[episode], clinician: 0, site: 0,
             series: nextSeries..<nextSeries, firstDate: ScoreRows.noDate,
@@ -130,10 +133,19 @@ extension SeriesBuilder {
           }
           if rows.episodeEnd[r] != ScoreRows.noDate, rows.episodeEnd[r] > e.endDate { e.endDate = rows.episodeEnd[r] }
           // The clinician and site of the latest score; on the same date, of the later row in the input.
-          if (d, r) > latestOfEpisode { latestOfEpisode = (d, r) }
+          // The latest of another clinician stays the latest row whose clinician differs.
+          if (d, r) > latestOfEpisode {
+            if latestOfEpisode.row >= 0, rows.clinician[r] != rows.clinician[latestOfEpisode.row] {
+              latestOfOther = latestOfEpisode
+            }
+            latestOfEpisode = (d, r)
+          } else if (d, r) > latestOfOther, rows.clinician[r] != rows.clinician[latestOfEpisode.row] {
+            latestOfOther = (d, r)
+          }
         }
         e.clinician = rows.clinician[latestOfEpisode.row]
         e.site = rows.site[latestOfEpisode.row]
+        e.previousClinician = latestOfOther.row >= 0 ? rows.clinician[latestOfOther.row] : Episode.noClinician
         episodes[nextEpisode - 1] = e
       }
       return Outcome(

@@ -31,6 +31,10 @@ public struct Episode: Sendable, Equatable {
   /// the one who sees them now).
   public var clinician: UInt32
   public var site: UInt32
+  /// For an episode whose clinician changed (a transfer): the clinician of its latest score by
+  /// another clinician than `clinician`, who still sees the episode, as transferred; else
+  /// `Episode.noClinician`.
+  public var previousClinician: UInt32 = Episode.noClinician
   /// The episode's series, adjacent in `SeriesTable.series`, ordered by instrument.
   public var series: Range<Int>
   /// First and last score date (`ScoreRows.noDate` when the input has no dates).
@@ -40,6 +44,12 @@ public struct Episode: Sendable, Equatable {
   public var endDate: Int32
   public var status: EpisodeStatus
   public var ending: EpisodeEnding
+
+  /// `previousClinician` of an episode that was not transferred.
+  public static let noClinician = UInt32.max
+
+  /// Whether the episode moved from one clinician to another.
+  public var wasTransferred: Bool { previousClinician != Episode.noClinician }
 }
 
 /// One client's scores on one instrument (and goal) in one episode, in time order.

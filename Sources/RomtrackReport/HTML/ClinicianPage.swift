@@ -38,6 +38,7 @@ public enum ClinicianPage {
       w.raw("</ul>")
     }
     caseloadTable(&w, c, clinician: k)
+    transferredTable(&w, c, clinician: k)
     PageFrame.close(&w, content: c)
     return w.finish()
   }
@@ -248,16 +249,7 @@ public enum ClinicianPage {
     w.raw("<tbody>")
     for e in c.caseloads[k] {
       let episode = c.table.episodes[e]
-      w.raw("<tr><td>")
-      w.text(c.clientID(e))
-      ClientSheets.writeLink(&w, c, episode: e)
-      w.raw("</td>")
-      PageFrame.cell(&w, c.episodeID(e))
-      w.raw("<td>")
-      w.date(episode.firstDate)
-      w.raw("</td><td>")
-      w.date(episode.lastDate)
-      w.raw("</td>")
+      episodeCells(&w, c, episode: e)
       // Outcome series, then the most severe signal among them, then alliance series; each list
       // "name first → latest (category)" or "name latest (low)", joined by "; ", or "–" when empty.
       var signal: TreatmentSignal?
@@ -298,6 +290,42 @@ public enum ClinicianPage {
       w.raw("</tr>")
     }
     w.raw("</tbody></table>")
+  }
+}
+
+extension ClinicianPage {
+  /// The active episodes that moved from this clinician to another (their later scores are the
+  /// other clinician's): listed so that the earlier clinician still sees them, as transferred.
+  static func transferredTable(_ w: inout HTMLWriter, _ c: ReportContent, clinician k: Int) {
+    guard !c.transferred[k].isEmpty else { return }
+    w.raw("<h2>")
+    w.text("Transferred to another clinician: \(c.transferred[k].count) active episodes")
+    w.raw("</h2><table>")
+    PageFrame.header(&w, ["client", "episode", "first score", "last score", "now with", "on the worklist"])
+    w.raw("<tbody>")
+    for e in c.transferred[k] {
+      let now = c.clinicianID(Int(c.table.episodes[e].clinician))
+      episodeCells(&w, c, episode: e)
+      PageFrame.cell(&w, now.isEmpty ? "(no clinician)" : now)
+      PageFrame.cell(&w, c.episodeUrgency[e] > 0 ? (ReasonWords.urgencyWords[c.episodeUrgency[e]] ?? "yes") : "")
+      w.raw("</tr>")
+    }
+    w.raw("</tbody></table>")
+  }
+}
+
+extension ClinicianPage {
+  /// The start of an episode's table row: `<tr>`, client, episode, first and last score dates.
+  static func episodeCells(_ w: inout HTMLWriter, _ c: ReportContent, episode e: Int) {
+    let episode = c.table.episodes[e]
+    w.raw("<tr>")
+    PageFrame.cell(&w, c.clientID(e))
+    PageFrame.cell(&w, c.episodeID(e))
+    w.raw("<td>")
+    w.date(episode.firstDate)
+    w.raw("</td><td>")
+    w.date(episode.lastDate)
+    w.raw("</td>")
   }
 }
 

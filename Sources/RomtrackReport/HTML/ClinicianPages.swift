@@ -4,7 +4,9 @@ import RomtrackCore
 /// rendered and written by the same thread, so memory holds about one page per core.
 public enum ClinicianPages {
   public static func write(_ content: ReportContent, into folder: OutputFolder) throws {
-    let clinicians = content.cliniciansInOrder.filter { !content.caseloads[$0].isEmpty || hasEpisodes(content, $0) }
+    let clinicians = content.cliniciansInOrder.filter {
+      !content.caseloads[$0].isEmpty || !content.transferred[$0].isEmpty || hasEpisodes(content, $0)
+    }
     guard let first = clinicians.first else { return }
     // The first page makes the folder, before the threads write into it.
     try folder.write(SafeFileName.clinicianPage(content.clinicianID(first)), ClinicianPage.html(content, clinician: first))

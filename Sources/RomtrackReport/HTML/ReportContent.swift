@@ -19,6 +19,9 @@ public struct ReportContent: Sendable {
   let withoutModel: [ExpectedResponseUse]
   /// Per clinician: their active episodes, most urgent first (then client id).
   let caseloads: [[Int]]
+  /// Per clinician: the active episodes moved from them to another clinician (docs/input.md,
+  /// "Transfers"), by client id. They count in the new clinician's caseload and figures.
+  let transferred: [[Int]]
   /// Per episode: its urgency (the highest of its series that need review; 0 when none).
   let episodeUrgency: [Int]
   /// `events[eventStart[s]..<eventStart[s + 1]]` are series `s`'s events (the analysis lists them in
@@ -69,6 +72,17 @@ public struct ReportContent: Sendable {
       }
     }
     self.caseloads = caseloads
+    var transferred = [[Int]](repeating: [], count: caseloads.count)
+    for (e, episode) in episodes.enumerated() where episode.status == .active && episode.wasTransferred {
+      transferred[Int(episode.previousClinician)].append(e)
+    }
+    for k in transferred.indices where transferred[k].count > 1 {
+      transferred[k].sort { a, b in
+        let (ca, cb) = (clients[Int(episodes[a].client)], clients[Int(episodes[b].client)])
+        return ca != cb ? ca < cb : a < b
+      }
+    }
+    self.transferred = transferred
     var start = [Int](repeating: 0, count: table.series.count + 1)
     for event in analysis.events { start[event.series + 1] += 1 }
     for s in 0..<table.series.count { start[s + 1] += start[s] }

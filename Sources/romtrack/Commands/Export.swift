@@ -17,6 +17,8 @@ struct Export: ParsableCommand {
       pseudonymised ids and months instead of dates, which carries no suppression and needs a \
       data-sharing agreement. `romtrack export --new-salt FILE` makes a salt. Keep the salt file \
       inside the practice: whoever has it can link pseudonyms to ids by trying them.
+
+      Example: romtrack export outcomes.csv alliance.csv --period 2026-10 --by practice --by clinician --salt-file salt.txt
       """
   )
 
@@ -99,7 +101,7 @@ struct Export: ParsableCommand {
         .init("alliance_outcome.csv") {
           AllianceOutcomeFile.csv(AllianceOutcomeAssociation.estimate(table: table, registry: registry), suppression: .init(threshold: threshold))
         },
-        .init("dropout_alliance.csv") { DropOutAllianceFile.csv(aggregates, suppression: suppression) },
+        .init("dropout_alliance.csv") { DropOutAllianceFile.csv(aggregates, suppression: .init(threshold: threshold)) },
       ]
       if clientLevel, let key {
         // The pseudonyms once, on all cores (`ResearchClientsFile.Cells`); the rows in parts
@@ -115,12 +117,14 @@ struct Export: ParsableCommand {
         written.append(Export.clientLevelFolder + "/clients.csv")
         written.append(Export.clientLevelFolder + "/README.txt")
       }
+      run.progress.start("writing the export")
       try ParallelWrites.run(jobs, into: folder)
       try folder.write("README.txt", Array(readme(month: run.month, threshold: threshold, levels: levels).utf8))
       if clientLevel {
         try folder.write(Export.clientLevelFolder + "/README.txt", Array(Export.clientLevelReadme(month: run.month).utf8))
       }
       run.lap("write export")
+      run.progress.finish()
       try folder.write("manifest.json", try run.manifest(notes: ["research export: counts below \(threshold) suppressed, and every count that would give one away (secondary suppression, README.txt); ids pseudonymised with HMAC-SHA256, one key per kind of id"], runID: folder.runID).json())
       written.append("manifest.json")
       try folder.commit()

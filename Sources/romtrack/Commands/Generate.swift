@@ -10,6 +10,8 @@ struct Generate: ParsableCommand {
       deteriorations, sudden gains and losses), alliance ruptures with and without repair, missing \
       sessions and drop-outs, seen by clinicians at several sites. The same options and seed give \
       byte-identical files on any machine.
+
+      Example: romtrack generate --clients 500 --seed 7 --out demo
       """
   )
 

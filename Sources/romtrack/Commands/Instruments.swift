@@ -5,7 +5,11 @@ import RomtrackCore
 struct Instruments: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List the instruments romtrack knows, or show one in full.",
-    discussion: "Built-in instruments are extended or overridden by --config (or romtrack.yml in the working folder)."
+    discussion: """
+      Built-in instruments are extended or overridden by --config (or romtrack.yml in the working folder).
+
+      Example: romtrack instruments PHQ-9
+      """
   )
 
   @Argument(help: "An instrument name or alias, e.g. PHQ-9.")

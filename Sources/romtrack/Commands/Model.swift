@@ -17,11 +17,10 @@ struct Model: ParsableCommand {
       instead of the summary; --threads also sets the threads of the fit. Only the instrument's own rows \
       are read and checked: rows of other instruments are counted ("N rows of other instruments \
       skipped") and left unread, and do not count towards --max-reject-rate.
+
+      Example: romtrack model outcomes.csv --instrument PHQ9 --save phq9-etr.json
       """
   )
-
-  @Option(name: .customLong("input"), help: ArgumentHelp("A score file (repeatable).", valueName: "file"))
-  var inputFiles: [String] = []
 
   @OptionGroup(title: "Input (--instrument names the instrument to fit)") var input: InputOptions
 
@@ -40,7 +39,7 @@ struct Model: ParsableCommand {
   @Flag(help: "Fit by maximum likelihood instead of REML.")
   var ml = false
 
-  @Option(help: ArgumentHelp("Least number of scores a series needs to enter the model (default 3).", valueName: "n"))
+  @Option(help: ArgumentHelp("Least number of scores a series needs to enter the model.", valueName: "n"))
   var minScores: Int = 3
 
   @Option(help: ArgumentHelp("Write the fit as JSON to this file.", valueName: "file"))
@@ -55,7 +54,7 @@ struct Model: ParsableCommand {
   var save: String?
 
   func validate() throws {
-    if inputFiles.isEmpty && input.allFiles.isEmpty { throw ValidationError("give a score file with --input") }
+    if input.allFiles.isEmpty { throw ValidationError("give a score file, e.g. romtrack model scores.csv --instrument PHQ9") }
     if input.instrument == nil {
       throw ValidationError("give the instrument to fit with --instrument, e.g. --instrument PHQ9")
     }
@@ -96,7 +95,7 @@ struct Model: ParsableCommand {
     var ingest = try input.ingestOptions(configuration)
     ingest.onlyInstrument = instrument.name
     let loaded = try InputLoader.load(
-      files: inputFiles + input.allFiles, registry: registry, ingest: ingest,
+      files: input.allFiles, registry: registry, ingest: ingest,
       series: input.seriesOptions(configuration, asOf: nil))
     let others = loaded.files.reduce(0) { $0 + $1.otherInstrumentRows }
     if others > 0 {

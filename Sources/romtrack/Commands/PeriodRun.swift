@@ -46,13 +46,17 @@ struct PeriodRun {
   let rejectLimit: Double
   /// Every stage's time so far, the reading stages first.
   private(set) var clock: StageClock
+  /// The phases on stderr; the command goes on with its writing phases.
+  let progress: PhaseProgress
 
   init(input: InputOptions, methods: AnalysisOptions, period: PeriodOptions) throws {
     configuration = try input.loadConfiguration()
     parameters = try methods.parameters(configuration)
     rejectLimit = input.rejectLimit(configuration)
     files = try PeriodRun.inputFiles(input)
-    Console.progress("reading \(files.count) file\(files.count == 1 ? "" : "s")", quiet: input.quiet)
+    var ingest = try input.ingestOptions(configuration)
+    let progress = PhaseProgress.reading(files, quiet: input.quiet, ingest: &ingest)
+    self.progress = progress
     let today = CivilDate.today
     // The inputs' SHA-256 for the manifest is computed on another thread from the end of the ingest
     // on: the series stage numbers and sorts the rows on one core and leaves the other free.
@@ -63,22 +67,24 @@ struct PeriodRun {
     SparePages.shared.startKeeping()
     defer { SparePages.shared.stopKeeping() }  // also when the input cannot be read
     loaded = try InputLoader.load(
-      files: files, registry: configuration.registry, ingest: try input.ingestOptions(configuration),
+      files: files, registry: configuration.registry, ingest: ingest,
       series: input.seriesOptions(configuration, asOf: period.asOfDate),
       asOfFromLatest: { ReportPeriod.lastCompleteMonth(latest: $0, today: today).lastDay },
-      whenRead: { started = InputHashes(paths: paths) })
+      whenRead: {
+        started = InputHashes(paths: paths)
+        progress.start("grouping rows into series")
+      })
     try PeriodRun.checkUsable(loaded, registry: configuration.registry, rejectLimit: rejectLimit, input: input)
-    guard let asOf = loaded.table.asOf else {
-      throw RunFailure.input("the input has no dates, so no report period can be chosen; give --period or --as-of")
-    }
+    guard let asOf = loaded.table.asOf else { throw RunFailure.input(PeriodRun.noPeriodMessage(loaded)) }
     self.asOf = asOf
     month = YearMonth(year: asOf.components.year, month: asOf.components.month)
     hashes = started ?? InputHashes(paths: files)
     var clock = StageClock(timings: loaded.timings)
-    Console.progress("analysing \(loaded.table.series.count) series", quiet: input.quiet)
+    progress.start("analysing \(loaded.table.series.count) series")
     var analysis = Analyzer(registry: configuration.registry, parameters: parameters).analyze(loaded.table)
     SparePages.shared.stopKeeping()
     clock.lap("analyse")
+    progress.start("expected response and aggregates")
     let saved: [String: (fit: GrowthModelFit, source: String)]
     do { saved = try ExpectedResponseStage.load(paths: period.etrModel) } catch {
       throw RunFailure.input("--etr-model: \(error)")
@@ -185,6 +191,26 @@ struct PeriodRun {
       version: RomtrackVersion.current, commandLine: CommandLine.arguments, asOf: asOf,
       parameters: parameters.manifestEntries, loaded: withTimings, sha256: hashes.wait(), notes: notes + modelNotes,
       runID: runID, warnings: warnings)
+  }
+
+  /// Why no report period could be chosen from the data, and what to do: the dates could not be read
+  /// (with the `--date-format` that reads them), are all after today, or there are none.
+  static func noPeriodMessage(_ loaded: LoadedInput) -> String {
+    let counts = loaded.reconciliation.rejectedByReason
+    let choose = "give --period or --as-of"
+    if let unread = counts[RejectReason.badDate.rawValue], unread > 0 {
+      let hint = loaded.files.lazy.compactMap { file in file.dateFormatHint.map { (file, $0) } }.first
+      let example = hint.map { " (e.g. \"\($0.0.unreadDates[0])\")" } ?? ""
+      let remedy = hint.map { "; --date-format \($0.1) reads them" } ?? "; see rejects.csv"
+      return "no date could be read: \(unread) rows have a date not in the format \(loaded.files.first?.dateFormat.pattern ?? "YYYY-MM-DD")\(example)\(remedy), or \(choose)"
+    }
+    if let future = counts[RejectReason.futureDate.rawValue], future > 0 {
+      return "every dated row is after today (\(future) rows rejected as future_date), so no report period can be chosen; correct the dates, or \(choose)"
+    }
+    if loaded.reconciliation.rowsUsed == 0 {
+      return "no row could be used (\(loaded.reconciliation.rowsRejected) of \(loaded.reconciliation.rowsRead) rejected), so no report period can be chosen; see `romtrack validate` and rejects.csv"
+    }
+    return "the input has no dates (no date column, or every date empty), so no report period can be chosen; \(choose)"
   }
 
   static let sampleFolder = "data/sample"

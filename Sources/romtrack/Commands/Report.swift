@@ -12,6 +12,8 @@ struct Report: ParsableCommand {
       reports/<period>/. Without --period or --as-of the period is the last complete month of the data. \
       Only scores dated up to the as-of date count, so a rerun with last month's --period reproduces \
       last month's report. Methods and their references: docs/methods.md.
+
+      Example: romtrack report outcomes.csv alliance.csv --period 2026-10 --out reports/2026-10
       """
   )
 
@@ -35,7 +37,7 @@ struct Report: ParsableCommand {
     var (run, folder) = try PeriodRun.start(input: input, methods: methods, period: period, out: out, defaultRoot: "reports")
     let (loaded, registry) = (run.loaded, run.configuration.registry)
     let (table, names, analysis) = (loaded.table, loaded.names, run.analysis)
-    Console.progress("writing the report", quiet: input.quiet)
+    run.progress.start("writing the CSV files and the practice page")
     var sheetCount = 0
     do {
       let (aggregates, models) = (run.aggregates, run.models)
@@ -82,6 +84,7 @@ struct Report: ParsableCommand {
           .init("model.json") { try ModelFile.json(models) },
         ], into: folder)
       run.lap("write files")
+      run.progress.start("writing \(max(names.clinicians.count, 1)) clinician pages")
       try ClinicianPages.write(content.value, into: folder)
       run.lap("write clinician pages")
       if sheets {
@@ -89,6 +92,7 @@ struct Report: ParsableCommand {
         run.lap("write client sheets")
       }
       sheetCount = content.value.clientSheets.count
+      run.progress.finish()
       try folder.write("manifest.json", try run.manifest(runID: folder.runID).json())
       try folder.commit()
     } catch let failure as RunFailure {

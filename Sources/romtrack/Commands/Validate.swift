@@ -7,11 +7,13 @@ import RomtrackReport
 struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Read and check score files: a summary, the row reconciliation and rejects.csv.",
-    discussion: "Exit code 0 when the files are usable, 2 when a file cannot be read or more rows are rejected than --max-reject-rate allows."
-  )
+    discussion: """
+      Exit code 0 when the files are usable, 2 when a file cannot be read or more rows are rejected than \
+      --max-reject-rate allows.
 
-  @Argument(help: ArgumentHelp("Score files (outcome and alliance alike).", valueName: "file"))
-  var files: [String] = []
+      Example: romtrack validate scores.csv --date-format DD/MM/YYYY --delimiter ';' --decimal-comma
+      """
+  )
 
   @OptionGroup var input: InputOptions
 
@@ -22,19 +24,22 @@ struct Validate: ParsableCommand {
   var asOf: String?
 
   func validate() throws {
-    if files.isEmpty && input.allFiles.isEmpty { throw ValidationError("give at least one file to validate") }
+    if input.allFiles.isEmpty { throw ValidationError("give at least one file to validate, e.g. romtrack validate scores.csv") }
     if let asOf, CivilDate(iso: asOf) == nil { throw ValidationError("--as-of \(asOf): use YYYY-MM-DD") }
   }
 
   func run() throws {
     let started = ContinuousClock.now
-    let paths = files + input.allFiles
+    let paths = input.allFiles
     let rejectsOutput = try RejectsOutput(folder: out, reads: paths + (input.configurationPath.map { [$0] } ?? []))
     let configuration = try input.loadConfiguration()
+    var ingest = try input.ingestOptions(configuration)
+    let progress = PhaseProgress.reading(input.allFiles, quiet: input.quiet, ingest: &ingest)
     let loaded = try InputLoader.load(
-      files: paths, registry: configuration.registry,
-      ingest: try input.ingestOptions(configuration),
-      series: input.seriesOptions(configuration, asOf: asOf.flatMap { CivilDate(iso: $0) }))
+      files: paths, registry: configuration.registry, ingest: ingest,
+      series: input.seriesOptions(configuration, asOf: asOf.flatMap { CivilDate(iso: $0) }),
+      whenRead: { progress.start("grouping rows into series") })
+    progress.finish()
     let summary = RunSummary(loaded: loaded, registry: configuration.registry, seconds: started.secondsSince)
     var lines = summary.humanLines()
     let shown = URL(fileURLWithPath: out).appendingPathComponent(RejectsOutput.fileName).relativePath
