@@ -59,7 +59,12 @@ import Testing
     parameters.ruptureSD = 2
     parameters.repairWindow = 5
     let rule = try #require(AllianceRuptureRule(instrument: srs, pool: pool, parameters: parameters))
-    #expect(rule.withinClientSD == 2 && rule.ruptureThreshold == 4 && rule.repairTolerance == 1)
+    // max(2 SD_w, a reliable drop of 1.96 sqrt(2) SD_w = 5.5437 points); repair within half of it.
+    #expect(rule.withinClientSD == 2 && abs(rule.ruptureThreshold - 5.543717) < 1e-6)
+    #expect(abs(rule.repairTolerance - 2.771859) < 1e-6)
+    parameters.rupturePoints = 3
+    let byPoints = try #require(AllianceRuptureRule(instrument: srs, pool: pool, parameters: parameters))
+    #expect(byPoints.ruptureThreshold == 4 && byPoints.repairTolerance == 2)
     #expect(rule.repairWindow == 5 && rule.direction == .higherIsBetter)
     #expect(rule.allianceCutoff == Cutoff(.below, 36))
     // No within-client variation at all: ruptures cannot be judged.

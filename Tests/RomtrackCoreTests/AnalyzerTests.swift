@@ -88,8 +88,8 @@ import Testing
     #expect(analysis.events.map(\.kind) == [.suddenGain])
     let events = String(decoding: EventsFile.csv(table: loaded.table, names: loaded.names, registry: .builtIn, analysis: analysis), as: UTF8.self)
     let lines = events.split(separator: "\n").map(String.init)
-    #expect(lines.first?.hasSuffix(",repaired,clinician_id,site,date") == true)
-    #expect(lines.count == 2 && lines[1].hasPrefix("A,E1,PHQ9,sudden_gain,5,8.00,") && lines[1].hasSuffix(",T1,North,2026-09-06"))
+    #expect(lines.first?.hasSuffix(",repaired,clinician_id,site,date,items") == true)
+    #expect(lines.count == 2 && lines[1].hasPrefix("A,E1,PHQ9,sudden_gain,5,8.00,") && lines[1].hasSuffix(",T1,North,2026-09-06,"))
   }
 
   @Test func endedEpisodesAreNotOnTheWorklist() throws {

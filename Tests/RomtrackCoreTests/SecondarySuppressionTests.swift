@@ -192,7 +192,9 @@ import Testing
     let summary = String(decoding: AggregateFiles.summary(aggregates, rows: rows, suppression: pattern, part: 0, of: 1), as: UTF8.self)
     let trends = String(decoding: AggregateFiles.trends(aggregates, rows: rows, suppression: pattern, part: 0, of: 1), as: UTF8.self)
     let october = summary.split(separator: "\n").filter { $0.contains(",2026-10,2026-10-01,") }.map { line -> String in
-      let f = line.split(separator: ",", omittingEmptySubsequences: false)
+      // Less the summary's own columns (the adjusted effect size, before suppressed_below).
+      var f = line.split(separator: ",", omittingEmptySubsequences: false)
+      f.removeSubrange((f.count - 1 - AggregateFiles.summaryColumns.count)..<(f.count - 1))
       return ([f[0], f[1], f[5]] + f[6...]).joined(separator: ",")
     }
     let trendOctober = trends.split(separator: "\n").filter { $0.split(separator: ",", omittingEmptySubsequences: false)[3] == "2026-10" }.map { line -> String in

@@ -109,7 +109,7 @@ struct ExampleReportTests {
       }
     }
     let events = RomtrackProcess.csvRecords(RomtrackProcess.read(Self.example.appendingPathComponent("events.csv")))
-    #expect(Array(events[0].suffix(3)) == ["clinician_id", "site", "date"])
+    #expect(Array(events[0].suffix(4)) == ["clinician_id", "site", "date", "items"])
     #expect(Array(events[0].prefix(11)) == [
       "client_id", "episode_id", "instrument", "type", "session", "magnitude", "proportion", "pre_mean",
       "post_mean", "reversal", "repaired",

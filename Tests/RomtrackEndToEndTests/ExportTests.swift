@@ -104,7 +104,7 @@ struct ExportTests {
     let (run, out) = try export(["--client-level", "--by", "practice", "--by", "clinician", "--by", "site"], salt: "9f86d081884c7d659a2feaa0c55ad015")
     #expect(run.status == 0, "\(run.stderr)")
     let top = Set((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? [])
-    #expect(top == ["README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "manifest.json", "client-level"])
+    #expect(top == [".romtrack-output", "README.txt", "aggregates.csv", "trends.csv", "alliance_outcome.csv", "dropout_alliance.csv", "manifest.json", "client-level"])
     let inner = Set((try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("client-level").path)) ?? [])
     #expect(inner == ["README.txt", "clients.csv"])
     let readme = RomtrackProcess.read(out.appendingPathComponent("client-level/README.txt"))

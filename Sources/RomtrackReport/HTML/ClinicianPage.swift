@@ -318,8 +318,10 @@ extension ClinicianPage {
   /// The start of an episode's table row: `<tr>`, client, episode, first and last score dates.
   static func episodeCells(_ w: inout HTMLWriter, _ c: ReportContent, episode e: Int) {
     let episode = c.table.episodes[e]
-    w.raw("<tr>")
-    PageFrame.cell(&w, c.clientID(e))
+    w.raw("<tr><td>")
+    w.text(c.clientID(e))
+    ClientSheets.writeLink(&w, c, episode: e)
+    w.raw("</td>")
     PageFrame.cell(&w, c.episodeID(e))
     w.raw("<td>")
     w.date(episode.firstDate)

@@ -18,7 +18,7 @@ struct Validate: ParsableCommand {
   @OptionGroup var input: InputOptions
 
   @Option(help: ArgumentHelp("Folder for rejects.csv, written only when rows are rejected; an earlier rejects.csv there is removed when none are (default: the working folder).", valueName: "dir"))
-  var out: String = "."
+  var out: String?
 
   @Option(help: ArgumentHelp("Only scores dated on or before this day count (YYYY-MM-DD).", valueName: "date"))
   var asOf: String?
@@ -31,6 +31,7 @@ struct Validate: ParsableCommand {
   func run() throws {
     let started = ContinuousClock.now
     let paths = input.allFiles
+    let out = self.out ?? "."
     let rejectsOutput = try RejectsOutput(folder: out, reads: paths + (input.configurationPath.map { [$0] } ?? []))
     let configuration = try input.loadConfiguration()
     var ingest = try input.ingestOptions(configuration)
