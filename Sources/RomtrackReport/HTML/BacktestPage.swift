@@ -47,7 +47,7 @@ public enum BacktestPage {
     // Each flag side by side.
     w.raw("<h2>Each flag: what it cost and what it caught</h2><p class=\"note\">")
     w.text("Burden: the share of active episodes carrying the flag in a month (median, least and most). Caught: the share of episodes that ended reliably deteriorated, or without reliable improvement from the clinical range, on which the flag was raised before their last score. Responders flagged: the share of episodes that ended reliably improved on which it was ever raised. PPV: of the ended episodes flagged before their last score, the share that ended deteriorated or without reliable improvement. Lead: median scores from the first flag to the last score.")
-    w.raw("</p><div class=\"wide\"><table>")
+    w.raw("</p><div style=\"overflow-x:auto\"><table>")
     PageFrame.header(
       &w, ["flag", "burden", "deteriorations caught", "non-improvers caught", "responders flagged", "recoveries flagged", "PPV", "lead"],
       numeric: [1, 2, 3, 4, 5, 6, 7])

@@ -6,8 +6,8 @@ import RomtrackCore
 /// saved model's file); for an instrument without one, `"source": "none"` and the diagnostics that say
 /// why (e.g. `too_few_series_for_practice_model`) instead of `"fit"`. What depends on the machine rather
 /// than the data is left out: the optimiser's run time (the manifest has the time of the whole stage)
-/// and its effort (`evaluations`, `nelder_mead_evaluations`, `nelder_mead_runs`, `newton_steps`, which
-/// `romtrack model --json` prints).
+/// and its effort (`evaluations`, `nelder_mead_evaluations`, `nelder_mead_runs`, `newton_steps`, and the
+/// `scaled_gradient` left at the optimum, which `romtrack model --json` prints).
 ///
 /// Every non-integer number is written to `significantDigits` (6) significant digits. OpenBLAS picks its
 /// kernels for the CPU at run time, and kernels of different vector widths add in different orders, so
@@ -23,6 +23,10 @@ public enum ModelFile {
   /// Members that describe the run on this machine, not the model: left out at any depth.
   static let machineDependent: Set<String> = [
     "seconds", "evaluations", "nelder_mead_evaluations", "nelder_mead_runs", "newton_steps",
+    // The gradient left at the optimum (about 1e-8): rounding noise whose every digit moves with the
+    // CPU's BLAS kernels (4.7e-8 here, 3.2e-8 with OpenBLAS's Nehalem kernels); `romtrack model --json`
+    // prints it.
+    "scaled_gradient",
   ]
 
   public static func json(_ models: [ExpectedResponseUse]) throws -> [UInt8] {

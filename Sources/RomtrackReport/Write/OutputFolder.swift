@@ -132,7 +132,7 @@ public final class OutputFolder: @unchecked Sendable {
   /// Puts the finished folder in place of the target, replacing an earlier report.
   public func commit() throws {
     creating.lock()
-    let marker = OutputMarker(command: command, romtrackVersion: RomtrackVersion.current, runID: runID, files: createdFiles)
+    let marker = OutputMarker(command: command, romtrackVersion: RomtrackVersion.current, files: createdFiles)
     creating.unlock()
     try lock.writeMarker(try marker.json())
     defer { lock.release() }

@@ -13,7 +13,9 @@ import Foundation
 /// `flock` on it in the staging folder (`StagingLock`).
 ///
 /// JSON, keys sorted: `format` ("romtrack-output"), `format_version` (1), `command` (report or
-/// export), `romtrack_version`, `run_id` (the manifest's `run_id`), `files` (relative paths, sorted).
+/// export), `romtrack_version`, `files` (relative paths, sorted). No run id (manifest.json has it):
+/// identical input gives a byte-identical folder, manifest.json aside, so the committed example report
+/// stays unchanged when it is made again. A marker with a `run_id` (written by earlier builds) reads.
 public struct OutputMarker: Codable, Equatable {
   public static let fileName = ".romtrack-output"
   public static let formatName = "romtrack-output"
@@ -22,7 +24,8 @@ public struct OutputMarker: Codable, Equatable {
   public var formatVersion = 1
   public var command: String
   public var romtrackVersion: String
-  public var runID: String
+  /// Read from markers of earlier builds; never written.
+  public var runID: String?
   public var files: [String]
 
   enum CodingKeys: String, CodingKey {
@@ -32,10 +35,10 @@ public struct OutputMarker: Codable, Equatable {
     case runID = "run_id"
   }
 
-  public init(command: String, romtrackVersion: String, runID: String, files: [String]) {
+  public init(command: String, romtrackVersion: String, files: [String]) {
     self.command = command
     self.romtrackVersion = romtrackVersion
-    self.runID = runID
+    self.runID = nil
     self.files = Set(files).sorted()
   }
 
