@@ -13,9 +13,6 @@ public enum WorklistFile {
     "sessions", "intake", "latest", "expected", "urgency", "tier",
   ]
 
-  /// The urgency rank of a series (higher is more urgent): `SeriesResult.urgency`.
-  public static func urgency(_ result: SeriesResult) -> Int { result.urgency }
-
   /// The series on the worklist, in the file's order: by clinician id, most urgent first, then the
   /// higher stall level, then client id (Swift's string order), then series order.
   public static func order(table: SeriesTable, names: NameTables, analysis: Analysis) -> [Int] {
@@ -31,7 +28,7 @@ public enum WorklistFile {
       let r = analysis.series[s]
       let level = r.stall?.level ?? .none
       return (
-        names.clinicians.isEmpty ? 0 : clinicianRank[Int(episode.clinician)], -urgency(r),
+        names.clinicians.isEmpty ? 0 : clinicianRank[Int(episode.clinician)], -r.urgency,
         -(StallLevel.allCases.firstIndex(of: level) ?? 0), clientRank[Int(episode.client)], s
       )
     }

@@ -66,16 +66,14 @@ struct BacktestCommand: ParsableCommand {
     return values.allSatisfy({ ($0 ?? 0) > 0 && $0! <= 100 }) && !values.isEmpty ? values.map { $0! } : nil
   }
 
-  var stalls: [Int]? { Self.counts(stalledTries) }
+  var stalls: [Int]? { Self.counts(stalledTries, upTo: 100_000) }
 
-  static func counts(_ list: String) -> [Int]? {
+  var days: [Int]? { Self.counts(lostContactTries, upTo: AnalysisParameters.largestDays) }
+
+  /// The whole numbers of a comma-separated list, each from 1 to `largest`; `nil` when one is not.
+  static func counts(_ list: String, upTo largest: Int) -> [Int]? {
     let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    return values.allSatisfy({ ($0 ?? 0) >= 1 && $0! <= 100_000 }) && !values.isEmpty ? values.map { $0! } : nil
-  }
-
-  var days: [Int]? {
-    let values = lostContactTries.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    return values.allSatisfy({ ($0 ?? 0) >= 1 && $0! <= AnalysisParameters.largestDays }) && !values.isEmpty ? values.map { $0! } : nil
+    return values.allSatisfy({ ($0 ?? 0) >= 1 && $0! <= largest }) && !values.isEmpty ? values.map { $0! } : nil
   }
 
   func run() throws {
